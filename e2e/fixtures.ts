@@ -1,0 +1,108 @@
+/**
+ * Page objects and helpers for the e2e suite: the merchant page, the widget found by label and
+ * role (as a user finds it), the host page's recorded events, and the sandbox's control routes.
+ */
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { BFF_URL } from './playwright.config.ts';
+
+export { expect };
+
+export interface HostEvent {
+  type: string;
+  detail: Record<string, unknown>;
+  composed: boolean;
+  bubbles: boolean;
+}
+
+export class SignupWidget {
+  readonly root: Locator;
+
+  constructor(readonly page: Page) {
+    this.root = page.locator('org-signup');
+  }
+
+  /** Opens the merchant page with `<org-signup flow=…>` and the given attributes. */
+  async open(
+    flow: string,
+    attributes: Record<string, string> = {},
+    query: Record<string, string> = {},
+  ) {
+    const params = new URLSearchParams({ flow, ...query });
+    for (const [name, value] of Object.entries(attributes)) params.set(`attr.${name}`, value);
+    await this.page.goto(`/merchant.html?${params}`);
+    await expect(this.submitButton).toBeVisible();
+  }
+
+  field(label: string | RegExp): Locator {
+    return this.root.getByLabel(label);
+  }
+
+  get submitButton(): Locator {
+    return this.root.getByRole('button', { name: /register|зарегистрироваться/i });
+  }
+
+  async fill(values: Record<string, string>) {
+    for (const [label, value] of Object.entries(values)) await this.field(label).fill(value);
+  }
+
+  async submit() {
+    await this.submitButton.click();
+  }
+
+  /** The error text tied to a field through aria-describedby. */
+  async errorOf(label: string): Promise<string> {
+    const input = this.field(label);
+    await expect(input).toHaveAttribute('aria-invalid', 'true');
+    const ids = ((await input.getAttribute('aria-describedby')) ?? '')
+      .split(' ')
+      .filter((id) => id.startsWith('e-'));
+    expect(ids).toHaveLength(1);
+    return (await this.root.locator(`#${ids[0]}`).textContent())?.trim() ?? '';
+  }
+
+  async hostEvents(type?: string): Promise<HostEvent[]> {
+    const events = await this.page.evaluate(
+      () => (window as unknown as { hostEvents: HostEvent[] }).hostEvents,
+    );
+    return type ? events.filter((e) => e.type === type) : events;
+  }
+}
+
+/** The sandbox's control routes (DESIGN.md §4), over HTTP as any tool would use them. */
+export const sandbox = {
+  async requests(
+    provider: string,
+  ): Promise<{ method: string; path: string; body: Record<string, string> }[]> {
+    const res = await fetch(`${BFF_URL}/sandbox/${provider}/_requests`);
+    return (await res.json()) as { method: string; path: string; body: Record<string, string> }[];
+  },
+  async faults(provider: string, faults: Record<string, unknown>): Promise<void> {
+    const res = await fetch(`${BFF_URL}/sandbox/${provider}/_faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(faults),
+    });
+    expect(res.status).toBe(200);
+  },
+};
+
+let counter = 0;
+/** A unique e-mail / name per call, so tests never collide in the sandbox's state. */
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** A valid 10-digit INN (organisation) not used before in this run. */
+export function freshInn(): string {
+  const weights = [2, 4, 10, 3, 5, 9, 4, 6, 8];
+  const nine = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
+  const sum = weights.reduce((acc, w, i) => acc + w * Number(nine[i]), 0);
+  return `${nine}${(sum % 11) % 10}`;
+}
+
+export const test = base.extend<{ widget: SignupWidget }>({
+  widget: async ({ page }, use) => {
+    await use(new SignupWidget(page));
+  },
+});

@@ -1,0 +1,55 @@
+/**
+ * End-to-end tests in Debian's Chromium against the real BFF (demo config, every flow on the
+ * sandbox) and the real built widget, embedded by a merchant page on another origin.
+ */
+import { defineConfig } from '@playwright/test';
+
+const BFF_PORT = 8181;
+const HOST_PORT = 8182;
+export const BFF_URL = `http://localhost:${BFF_PORT}`;
+export const HOST_URL = `http://localhost:${HOST_PORT}`;
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.e2e.ts',
+  // The sandbox's fault switch is shared by every test of a provider: run one test at a time.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 30_000,
+  reporter: [['list']],
+  outputDir: '../test-results',
+  use: {
+    baseURL: HOST_URL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: 'node --import tsx server/main.ts',
+      cwd: '..',
+      url: `${BFF_URL}/readyz`,
+      env: { PORT: String(BFF_PORT), STORE_URL: 'sqlite::memory:', LOG_LEVEL: 'warn' },
+      reuseExistingServer: false,
+      stdout: 'pipe',
+    },
+    {
+      command: 'node --import tsx e2e/host-server.ts',
+      cwd: '..',
+      url: HOST_URL,
+      env: { HOST_PORT: String(HOST_PORT), BFF_URL },
+      reuseExistingServer: false,
+    },
+  ],
+});

@@ -1,0 +1,138 @@
+/**
+ * The Express app factory: helmet, request logging, the widget file, the demo page, the API,
+ * the sandbox simulators, health checks, and one problem-details error handler.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pino, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { LoadedConfig } from './config/load.ts';
+import { HttpProblem } from './errors.ts';
+import { renderDemoPage } from './demo-page.ts';
+import { buildFlows } from './flows.ts';
+import { notFound, problemHandler } from './http/problem.ts';
+import { createRegistrationService } from './registrations.ts';
+import { apiRouter } from './routes.ts';
+import { sandboxRouter } from './sandbox/index.ts';
+import type { Store } from './store/types.ts';
+
+export const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export interface AppDeps {
+  store: Store;
+  log: Logger;
+  /** This server's own URL, which `sandbox: true` flows call (set by `startServer`). */
+  sandboxUrl?: string;
+  /** Where the built widget is (default: dist/widget). */
+  widgetDir?: string;
+}
+
+export type App = Express & { close(): Promise<void> };
+
+/** A strict CSP for the pages this server renders itself (the demo page). */
+const pageCsp = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+});
+
+export function createApp(config: LoadedConfig, deps: AppDeps): App {
+  const flows = buildFlows(config, { sandboxUrl: deps.sandboxUrl, log: deps.log });
+  const registrations = createRegistrationService(deps.store);
+  const widgetDir = deps.widgetDir ?? WIDGET_DIR;
+
+  const app = express() as App;
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id =
+          typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      // Paths only: query strings and bodies may carry personal data.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+        // pino-http invents an Error for every 5xx; its stack says nothing, the cause is logged.
+        err: (err: Error) =>
+          err.message.startsWith('failed with status code')
+            ? undefined
+            : pino.stdSerializers.err(err),
+      },
+    }),
+  );
+  app.use(helmet({ contentSecurityPolicy: false }));
+
+  // The widget file: loadable by any page (it is public code), cached for a day and revalidated.
+  app.use(
+    '/widget',
+    express.static(widgetDir, {
+      fallthrough: true,
+      maxAge: '1d',
+      setHeaders(res) {
+        res.setHeader('access-control-allow-origin', '*');
+        res.setHeader('cross-origin-resource-policy', 'cross-origin');
+        res.setHeader('cache-control', 'public, max-age=86400, stale-while-revalidate=604800');
+      },
+    }),
+  );
+  app.get('/widget/org-signup.js', (_req, _res, next) => {
+    next(new HttpProblem(503, 'internal_error', 'The widget is not built: run `npm run build`.'));
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = {
+      config: flows.size > 0,
+      store: true,
+      widget: existsSync(`${widgetDir}/org-signup.js`),
+    };
+    try {
+      await deps.store.ping();
+    } catch {
+      checks.store = false;
+    }
+    const ready = checks.config && checks.store;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  app.use('/v1', apiRouter({ flows, registrations }));
+  if (config.sandbox.enabled) app.use('/sandbox', sandboxRouter());
+  const demoPage = renderDemoPage(config);
+  app.get('/', pageCsp, (_req, res) => {
+    res.type('html').send(demoPage);
+  });
+  app.use('/', pageCsp, express.static(PUBLIC_DIR, { index: false }));
+
+  app.use(notFound);
+  app.use(problemHandler);
+
+  app.close = async () => {
+    await Promise.all([...flows.values()].map((flow) => flow.http.close()));
+  };
+  return app;
+}

@@ -1,0 +1,61 @@
+/**
+ * The configuration file (DESIGN.md §5), validated once at start-up. Each flow's `settings` is
+ * validated by its provider's own schema; secrets are `{ "env": … }` references (see secret.ts).
+ */
+import { z } from 'zod';
+import { HOST_VALUE_NAMES } from '../../shared/api.ts';
+import { FIELD_NAMES } from '../../shared/fields.ts';
+import { LOCALE_IDS } from '../../shared/i18n/index.ts';
+import { PROVIDER_IDS } from '../../shared/providers.ts';
+import { isOriginPattern } from '../http/origins.ts';
+
+const originPattern = z.string().refine(isOriginPattern, {
+  message:
+    'an origin like "https://shop.example.com", "https://*.example.com" or "http://localhost:*" (scheme, host and optional port only)',
+});
+
+export const flowSchema = z.strictObject({
+  /** The id in `<org-signup flow="…">` and in the API's paths. */
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _'),
+  provider: z.enum(PROVIDER_IDS),
+  /** The provider's real base URL; or `sandbox: true` for the built-in simulator. */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  sandbox: z.boolean().default(false),
+  allowedOrigins: z.array(originPattern).min(1),
+  /** Optional fields of the provider this flow accepts (default: all of them). */
+  optionalFields: z.array(z.enum(FIELD_NAMES)).optional(),
+  /** Host-page values this flow accepts (leadComment, leadAttractor), where the provider uses them. */
+  hostValues: z.array(z.enum(HOST_VALUE_NAMES)).default([]),
+  /** Refuse registrations without the consent checkbox ticked. */
+  requireConsent: z.boolean().default(false),
+  locales: z.array(z.enum(LOCALE_IDS)).min(1).optional(),
+  /** Country for phone numbers typed without a `+` prefix (ISO 3166-1 alpha-2). */
+  phoneCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  timeouts: z
+    .strictObject({
+      connectMs: z.int().min(100).max(60_000).default(5_000),
+      requestMs: z.int().min(100).max(120_000).default(15_000),
+    })
+    .default({ connectMs: 5_000, requestMs: 15_000 }),
+  /** Provider-specific settings: credentials, ids, assumed protocol details. */
+  settings: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  sandbox: z
+    .strictObject({
+      /** Mount the simulators at /sandbox/<provider>/ on this server. */
+      enabled: z.boolean().default(false),
+      /** Where `sandbox: true` flows send their calls (default: this server itself). */
+      url: z.url().optional(),
+    })
+    .default({ enabled: false }),
+  flows: z.array(flowSchema).min(1),
+});
+
+export type FlowConfig = z.infer<typeof flowSchema>;
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,81 @@
+/**
+ * The demo page at `/`: the widget embedded once per configured flow, exactly as a merchant
+ * embeds it (script tag + element), with what to try. Rendered from the config so it always shows
+ * the flows this server really has; no inline script or style (the page's CSP forbids them).
+ */
+import type { LoadedConfig } from './config/load.ts';
+import { PROVIDERS } from './providers/index.ts';
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+
+const PROVIDER_NAMES: Record<string, string> = {
+  nitro: 'Nitro Commerce',
+  intellectmoney: 'IntellectMoney',
+};
+
+export function renderDemoPage(config: LoadedConfig): string {
+  const sections = config.flows
+    .map((flow) => {
+      const optional = PROVIDERS[flow.provider].fields
+        .filter(
+          (f) => !f.required && (!flow.optionalFields || flow.optionalFields.includes(f.name)),
+        )
+        .map((f) => f.name);
+      const attributes = [
+        `flow="${escapeHtml(flow.id)}"`,
+        optional.length ? `fields="${escapeHtml(optional.join(','))}"` : '',
+        flow.hostValues.includes('leadComment')
+          ? 'lead-comment="Signed up on the org-signup demo page"'
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      const where = flow.sandbox ? 'sandbox simulator' : 'live provider API';
+      return `<section aria-labelledby="h-${escapeHtml(flow.id)}">
+  <h2 id="h-${escapeHtml(flow.id)}">${escapeHtml(PROVIDER_NAMES[flow.provider] ?? flow.provider)} <small>flow "${escapeHtml(flow.id)}", ${where}</small></h2>
+  <pre><code>&lt;org-signup ${escapeHtml(attributes)}&gt;&lt;/org-signup&gt;</code></pre>
+  <org-signup ${attributes}></org-signup>
+</section>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>org-signup demo</title>
+<link rel="stylesheet" href="/demo.css">
+<script type="module" src="/widget/org-signup.js"></script>
+<script type="module" src="/demo.js"></script>
+</head>
+<body>
+<header>
+  <h1>org-signup demo</h1>
+  <p>Each form below is the widget as a merchant page embeds it:
+  <code>&lt;script type="module" src="https://your-bff.example/widget/org-signup.js"&gt;&lt;/script&gt;</code> and one
+  <code>&lt;org-signup flow="…"&gt;</code> element. Sandbox flows talk to the built-in simulators, so nothing leaves this machine.</p>
+  <h2>Things to try</h2>
+  <ul>
+    <li>Register, then register the same e-mail again: the form shows the provider's "already registered" on the field.</li>
+    <li>Type an INN with a wrong check digit (e.g. 7707083894): the widget flags it before anything is sent.</li>
+    <li>Simulate an outage: <code>curl -X POST -H 'content-type: application/json' -d '{"failRate":1}' http://localhost:8080/sandbox/nitro/_faults</code>,
+      submit, see the retry message with your input kept; <code>-d '{"failRate":0}'</code> to recover.</li>
+    <li>See what a provider received: <a href="/sandbox/nitro/_requests">/sandbox/nitro/_requests</a>, <a href="/sandbox/intellectmoney/_requests">/sandbox/intellectmoney/_requests</a>.</li>
+    <li>Add <code>?locale=ru</code> to this page's URL for Russian, <code>?theme=dark</code> for the dark theme.</li>
+  </ul>
+</header>
+<main>
+${sections}
+</main>
+<aside aria-labelledby="events-h">
+  <h2 id="events-h">Events the host page received</h2>
+  <ol id="events" aria-live="polite"></ol>
+</aside>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,64 @@
+/**
+ * Typed errors with stable codes. Route code throws them; one error handler turns them into
+ * RFC 9457 problem details (http/problem.ts). Provider adapters throw `ProviderError`, whose
+ * `operatorMessage` goes to the log and never to the user.
+ */
+import type { FieldErrors, ProblemCode } from '../shared/errors.ts';
+
+export class HttpProblem extends Error {
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly errors: FieldErrors | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    code: ProblemCode,
+    detail: string,
+    options: { errors?: FieldErrors; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+    this.status = status;
+    this.code = code;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const invalidFields = (errors: FieldErrors) =>
+  new HttpProblem(400, 'invalid_fields', 'Some fields are missing or not valid.', { errors });
+
+export type ProviderErrorKind =
+  /** The provider already has this e-mail / organisation / …: `field` says which. */
+  | 'already_registered'
+  /** The provider refused a value: `field` says which when it can be told. */
+  | 'rejected'
+  /** Down, timing out, resetting, 5xx: worth retrying later. */
+  | 'unavailable'
+  /** Our credentials or signature were refused: an operator must fix the configuration. */
+  | 'misconfigured'
+  /** An answer we cannot read: unexpected status, shape or content type. */
+  | 'bad_response';
+
+export class ProviderError extends Error {
+  readonly kind: ProviderErrorKind;
+  readonly field: string | undefined;
+  /**
+   * For `unavailable`: whether the provider may have acted on the request (a timeout or a reset
+   * after sending) so that a retry's "already exists" must be reconciled, not reported.
+   */
+  readonly outcomeUnknown: boolean;
+
+  constructor(
+    kind: ProviderErrorKind,
+    operatorMessage: string,
+    options: { field?: string; outcomeUnknown?: boolean; cause?: unknown } = {},
+  ) {
+    super(operatorMessage, { cause: options.cause });
+    this.name = 'ProviderError';
+    this.kind = kind;
+    this.field = options.field;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
+  }
+}

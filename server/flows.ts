@@ -1,0 +1,85 @@
+/**
+ * Flows at run time: each configured flow with its field rules, its public descriptor, its origin
+ * check and its provider adapter (one keep-alive HTTP client per flow).
+ */
+import type { Logger } from 'pino';
+import type { FlowDescriptor } from '../shared/api.ts';
+import { FIELD_SPECS, type FieldRule } from '../shared/fields.ts';
+import { LOCALE_IDS } from '../shared/i18n/index.ts';
+import type { ProviderId } from '../shared/providers.ts';
+import type { LoadedConfig, LoadedFlow } from './config/load.ts';
+import { createProviderHttp, type ProviderHttp } from './http/provider-http.ts';
+import { originMatcher } from './http/origins.ts';
+import { PROVIDERS } from './providers/index.ts';
+import type { ProviderAdapter } from './providers/types.ts';
+import { sandboxBaseUrl } from './sandbox/index.ts';
+
+export interface Flow {
+  id: string;
+  provider: ProviderId;
+  config: LoadedFlow;
+  /** The provider's required fields and the optional ones this flow accepts. */
+  rules: FieldRule[];
+  descriptor: FlowDescriptor;
+  isAllowedOrigin: (origin: string) => boolean;
+  adapter: ProviderAdapter;
+  http: ProviderHttp;
+}
+
+export interface FlowOptions {
+  /** Where `sandbox: true` flows find the simulators (this server's own URL by default). */
+  sandboxUrl: string | undefined;
+  log: Logger;
+}
+
+function baseUrlOf(flow: LoadedFlow, options: FlowOptions, config: LoadedConfig): URL {
+  if (flow.sandbox) {
+    const url = config.sandbox.url ?? options.sandboxUrl;
+    if (!url) throw new Error(`flow ${flow.id}: sandbox flows need the server's own URL`);
+    return sandboxBaseUrl(url, flow.provider);
+  }
+  // Relative paths resolve below the base only when it ends in '/'.
+  const base = flow.baseUrl ?? PROVIDERS[flow.provider].defaultBaseUrl!;
+  return new URL(base.replace(/\/?$/, '/'));
+}
+
+export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<string, Flow> {
+  const flows = new Map<string, Flow>();
+  for (const flowConfig of config.flows) {
+    const definition = PROVIDERS[flowConfig.provider];
+    const accepted = flowConfig.optionalFields;
+    const rules = definition.fields.filter(
+      (f) => f.required || !accepted || accepted.includes(f.name),
+    );
+    const log = options.log.child({ flow: flowConfig.id, provider: flowConfig.provider });
+    const http = createProviderHttp({
+      provider: flowConfig.provider,
+      connectTimeoutMs: flowConfig.timeouts.connectMs,
+      requestTimeoutMs: flowConfig.timeouts.requestMs,
+      log,
+    });
+    const adapter = definition.create(flowConfig.providerSettings, {
+      baseUrl: baseUrlOf(flowConfig, options, config),
+      http,
+      log,
+    });
+    flows.set(flowConfig.id, {
+      id: flowConfig.id,
+      provider: flowConfig.provider,
+      config: flowConfig,
+      rules,
+      descriptor: {
+        id: flowConfig.id,
+        provider: flowConfig.provider,
+        fields: rules.map((rule) => ({ ...FIELD_SPECS[rule.name], ...rule })),
+        consent: { required: flowConfig.requireConsent },
+        locales: flowConfig.locales ?? [...LOCALE_IDS],
+        hostValues: flowConfig.hostValues,
+      },
+      isAllowedOrigin: originMatcher(flowConfig.allowedOrigins),
+      adapter,
+      http,
+    });
+  }
+  return flows;
+}

@@ -1,0 +1,57 @@
+/**
+ * CORS and the Origin check for one flow's routes. A browser's request from an origin outside
+ * the flow's `allowedOrigins` is refused with 403 before anything else runs; a state-changing
+ * request that a browser sent without `Origin` is refused too. Calls without any browser headers
+ * (a partner's own server) pass: they are not what CORS protects against.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { HttpProblem } from '../errors.ts';
+
+const ALLOWED_HEADERS = 'Content-Type, Idempotency-Key, X-Request-Id';
+const EXPOSED_HEADERS = 'Retry-After, X-Request-Id, Idempotent-Replayed';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface OriginPolicy {
+  flowId: string;
+  isAllowedOrigin: (origin: string) => boolean;
+}
+
+/** Applies `policy`: answers preflights and refusals itself, otherwise calls `next()`. */
+export function applyCors(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  policy: OriginPolicy,
+): void {
+  const origin = req.get('origin');
+  res.vary('Origin');
+  if (origin === undefined) {
+    const fromBrowser = req.get('sec-fetch-mode') !== undefined;
+    if (fromBrowser && !SAFE_METHODS.has(req.method)) {
+      return next(new HttpProblem(403, 'origin_not_allowed', 'This request has no Origin header.'));
+    }
+    return next();
+  }
+  if (!policy.isAllowedOrigin(origin)) {
+    // Readable by the widget so it can tell the site owner what to configure; a preflight still
+    // fails (no Allow-Methods), so the browser never sends the real request.
+    if (req.method === 'GET') res.setHeader('access-control-allow-origin', origin);
+    return next(
+      new HttpProblem(
+        403,
+        'origin_not_allowed',
+        `Origin ${origin} is not in the allowedOrigins of flow "${policy.flowId}".`,
+      ),
+    );
+  }
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+  if (req.method === 'OPTIONS') {
+    res.setHeader('access-control-allow-methods', 'GET, POST');
+    res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+    res.setHeader('access-control-max-age', '600');
+    res.status(204).end();
+    return;
+  }
+  next();
+}

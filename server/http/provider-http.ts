@@ -1,0 +1,134 @@
+/**
+ * Every call to a provider goes through here: undici with connect and total timeouts from the
+ * flow's config, keep-alive per flow, and failures sorted into `ProviderError`s so adapters only
+ * deal with answers. Bodies are never logged (they carry personal data and credentials).
+ */
+import type { Logger } from 'pino';
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { ProviderError } from '../errors.ts';
+
+export interface ProviderRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: URL;
+  headers?: Record<string, string>;
+  /** Sent as `application/json`. */
+  json?: unknown;
+  /** Sent as `application/x-www-form-urlencoded; charset=utf-8`. */
+  form?: Record<string, string>;
+}
+
+export interface ProviderResponse {
+  status: number;
+  contentType: string;
+  text: string;
+  /** The body parsed as JSON; a `bad_response` error when it is not JSON. */
+  json(): unknown;
+}
+
+export interface ProviderHttp {
+  request(req: ProviderRequest): Promise<ProviderResponse>;
+  close(): Promise<void>;
+}
+
+export interface ProviderHttpOptions {
+  provider: string;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  log: Logger;
+}
+
+/** undici error codes raised before the request could have reached the provider. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function errorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause ? errorCode(cause) : undefined;
+}
+
+export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs },
+    headersTimeout: options.requestTimeoutMs,
+    bodyTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: 10_000,
+  });
+
+  return {
+    async request(req) {
+      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+      let body: string | undefined;
+      if (req.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(req.json);
+      } else if (req.form) {
+        headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+        body = new URLSearchParams(req.form).toString();
+      }
+      const started = performance.now();
+      const target = `${req.method} ${req.url.pathname}`;
+      try {
+        const res = await request(req.url, {
+          method: req.method,
+          headers,
+          body,
+          dispatcher: agent,
+          signal: AbortSignal.timeout(options.requestTimeoutMs),
+        });
+        const text = await res.body.text();
+        const ms = Math.round(performance.now() - started);
+        options.log.debug(
+          { provider: options.provider, target, status: res.statusCode, ms },
+          'provider call',
+        );
+        if (res.statusCode >= 500) {
+          throw new ProviderError(
+            'unavailable',
+            `${options.provider} answered ${res.statusCode} to ${target}`,
+            // A 503 is the provider refusing work; any other 5xx may have half-done it.
+            { outcomeUnknown: res.statusCode !== 503 },
+          );
+        }
+        const contentType = String(res.headers['content-type'] ?? '');
+        return {
+          status: res.statusCode,
+          contentType,
+          text,
+          json() {
+            try {
+              return JSON.parse(text) as unknown;
+            } catch (cause) {
+              throw new ProviderError(
+                'bad_response',
+                `${options.provider} answered ${target} with a body that is not JSON (${contentType || 'no content type'})`,
+                { cause },
+              );
+            }
+          },
+        };
+      } catch (err) {
+        if (err instanceof ProviderError) throw err;
+        const code = errorCode(err);
+        const timedOut =
+          (err as Error).name === 'TimeoutError' ||
+          err instanceof undiciErrors.HeadersTimeoutError ||
+          err instanceof undiciErrors.BodyTimeoutError;
+        const sent = !(code && NOT_SENT_CODES.has(code));
+        throw new ProviderError(
+          'unavailable',
+          `${options.provider} ${target} failed: ${timedOut ? 'timed out' : (code ?? (err as Error).message)}`,
+          { outcomeUnknown: sent, cause: err },
+        );
+      }
+    },
+    close: () => agent.close(),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Starts the BFF: config -> store -> app -> listen, and shuts down cleanly on SIGTERM / SIGINT.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createApp, type App } from './app.ts';
+import { ConfigError, loadConfig, type LoadedConfig } from './config/load.ts';
+import { createLogger } from './logger.ts';
+import { openStore } from './store/index.ts';
+import type { Store } from './store/types.ts';
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  app: App;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens first, then builds the app, so sandbox flows know the server's own URL even on an
+ * ephemeral port (tests use port 0).
+ */
+export async function startServer(options: {
+  config: LoadedConfig;
+  store: Store;
+  log: Logger;
+  port?: number;
+  host?: string;
+  widgetDir?: string;
+}): Promise<RunningServer> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const app = createApp(options.config, {
+    store: options.store,
+    log: options.log,
+    sandboxUrl: url,
+    ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
+  });
+  server.on('request', app);
+  return {
+    url,
+    server,
+    app,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await app.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const log = createLogger();
+  let config: LoadedConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const store = openStore(process.env['STORE_URL'] || undefined);
+  const port = Number(process.env['PORT'] || 8080);
+  const running = await startServer({ config, store, log, port });
+  log.info(
+    {
+      url: `http://localhost:${port}`,
+      config: config.source,
+      flows: config.flows.map((f) => f.id),
+    },
+    'org-signup listening',
+  );
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await running.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}

@@ -1,0 +1,245 @@
+/**
+ * The registration use case: validate (shared schemas, then server normalisation), journal under
+ * the idempotency key, call the provider once, record and answer. The same key with the same
+ * request gets the first answer again; with another request, 422.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  registrationRequestSchema,
+  type RegistrationResponse,
+  type RegistrationStatus,
+} from '../shared/api.ts';
+import { FIELD_SPECS, fieldErrorsOf, validateFields, type FieldValues } from '../shared/fields.ts';
+import { HttpProblem, ProviderError, invalidFields } from './errors.ts';
+import type { Flow } from './flows.ts';
+import { normalizeForProvider } from './normalize.ts';
+import { problemBody } from './http/problem.ts';
+import type { RegistrationResult } from './providers/types.ts';
+import type { Outcome, Store, StoredStatus } from './store/types.ts';
+
+/** Printable ASCII, 1 to 255 characters (DESIGN.md §3). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** JSON with sorted keys, so equal requests hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const withoutSecrets = (values: FieldValues) =>
+  Object.fromEntries(
+    Object.entries(values).filter(
+      ([name]) => !FIELD_SPECS[name as keyof typeof FIELD_SPECS]?.secret,
+    ),
+  );
+
+/** Public status: `pending` is "accepted, not done yet" to the outside. */
+const publicStatus = (status: StoredStatus): RegistrationStatus =>
+  status === 'pending' ? 'queued' : status;
+
+function answerFor(id: string, result: RegistrationResult): RegistrationResponse {
+  return {
+    id,
+    status: result.next?.type === 'await-approval' ? 'awaiting-approval' : 'completed',
+    next: result.next,
+    ...(result.organisation ? { organisation: result.organisation } : {}),
+  };
+}
+
+function problemFor(err: ProviderError): HttpProblem {
+  switch (err.kind) {
+    case 'already_registered':
+      return new HttpProblem(
+        409,
+        'already_registered',
+        'This is already registered with the provider.',
+        {
+          errors: { [err.field ?? 'email']: 'already_registered' },
+        },
+      );
+    case 'rejected':
+      return err.field
+        ? invalidFields({ [err.field]: 'invalid' })
+        : new HttpProblem(
+            422,
+            'provider_rejected',
+            'The provider did not accept this registration.',
+          );
+    case 'unavailable':
+      return new HttpProblem(
+        503,
+        'provider_unavailable',
+        'The provider is unavailable; please try again.',
+        {
+          headers: { 'retry-after': '30' },
+        },
+      );
+    default:
+      // misconfigured / bad_response: the operator reads the log; the user only learns it is down.
+      return new HttpProblem(
+        502,
+        'provider_unavailable',
+        'The provider is unavailable; please try again later.',
+      );
+  }
+}
+
+export interface RegistrationService {
+  register(
+    flow: Flow,
+    body: unknown,
+    idempotencyKey: string | undefined,
+    log: Logger,
+  ): Promise<Answer>;
+  status(
+    id: string,
+  ): Promise<{ id: string; status: RegistrationStatus; flowId: string } | undefined>;
+}
+
+export function createRegistrationService(store: Store): RegistrationService {
+  return {
+    async register(flow, body, idempotencyKey, log) {
+      if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+        throw new HttpProblem(
+          400,
+          'invalid_idempotency_key',
+          'Send an Idempotency-Key header: 1 to 255 printable ASCII characters (a UUID is ideal).',
+        );
+      }
+      const envelope = registrationRequestSchema.safeParse(body);
+      if (!envelope.success) throw invalidFields(fieldErrorsOf(envelope.error));
+      const request = envelope.data;
+      const checked = validateFields(flow.rules, request.fields);
+      if (!checked.ok) throw invalidFields(checked.errors);
+      const normalised = normalizeForProvider(checked.values, {
+        phoneCountry: flow.config.phoneCountry,
+      });
+      if (!normalised.ok) throw invalidFields(normalised.errors);
+      const hostValues = request.hostValues ?? {};
+      const refused = Object.keys(hostValues).filter(
+        (name) => !flow.config.hostValues.includes(name as never),
+      );
+      if (refused.length) {
+        throw invalidFields(Object.fromEntries(refused.map((name) => [name, 'unknown_field'])));
+      }
+      if (flow.config.requireConsent && request.consent !== true) {
+        throw invalidFields({ consent: 'required' });
+      }
+
+      const submission = {
+        fields: normalised.values,
+        hostValues,
+        utm: request.utm ?? {},
+        consent: request.consent ?? false,
+      };
+      const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
+      const begun = await store.begin({
+        id: crypto.randomUUID(),
+        flowId: flow.id,
+        idempotencyKey,
+        requestHash,
+        submission: { ...submission, fields: withoutSecrets(normalised.values) },
+      });
+      switch (begun.kind) {
+        case 'key_reused':
+          throw new HttpProblem(
+            422,
+            'idempotency_key_reused',
+            'This Idempotency-Key was used with a different request; use a new key.',
+          );
+        case 'in_progress':
+          throw new HttpProblem(
+            409,
+            'in_progress',
+            'This request is still being processed; retry shortly.',
+            {
+              headers: { 'retry-after': '1' },
+            },
+          );
+        case 'replay':
+          return {
+            status: begun.httpStatus,
+            body: begun.response,
+            headers: { 'idempotent-replayed': 'true' },
+          };
+      }
+
+      const id = begun.id;
+      const rlog = log.child({ registrationId: id, flow: flow.id, provider: flow.provider });
+      let outcome: Outcome;
+      let reveal: RegistrationResult['reveal'];
+      try {
+        const result = await flow.adapter.register({
+          registrationId: id,
+          fields: normalised.values,
+          hostValues,
+          utm: submission.utm,
+          locale: request.locale ?? 'en',
+        });
+        const response = answerFor(id, result);
+        reveal = result.reveal;
+        outcome = {
+          status: response.status === 'awaiting-approval' ? 'awaiting-approval' : 'completed',
+          httpStatus: 201,
+          response,
+          ...(result.providerRef ? { providerRef: result.providerRef } : {}),
+        };
+        rlog.info({ outcome: outcome.status }, 'registration completed');
+      } catch (err) {
+        if (!(err instanceof ProviderError)) {
+          await store.finish(id, {
+            status: 'failed',
+            httpStatus: 500,
+            response: problemBody(
+              new HttpProblem(500, 'internal_error', 'An unexpected error occurred.'),
+            ),
+            detail: 'internal_error',
+          });
+          throw err;
+        }
+        const problem = problemFor(err);
+        const logAt =
+          err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
+        rlog[logAt](
+          { kind: err.kind, field: err.field, outcomeUnknown: err.outcomeUnknown },
+          err.message,
+        );
+        outcome = {
+          status: 'failed',
+          httpStatus: problem.status,
+          response: problemBody(problem),
+          detail: `${err.kind}${err.field ? `:${err.field}` : ''}`,
+        };
+        await store.finish(id, outcome);
+        throw problem;
+      }
+      await store.finish(id, outcome);
+      const responseBody = outcome.response as RegistrationResponse;
+      // The generated password is in the first answer only: never journaled, never replayed.
+      return {
+        status: outcome.httpStatus,
+        body: reveal ? { ...responseBody, account: reveal } : responseBody,
+      };
+    },
+
+    async status(id) {
+      const stored = await store.get(id);
+      return (
+        stored && { id: stored.id, status: publicStatus(stored.status), flowId: stored.flowId }
+      );
+    },
+  };
+}

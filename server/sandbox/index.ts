@@ -1,0 +1,36 @@
+/** The simulators, one per provider id (DESIGN.md §4), and their mount under `/sandbox`. */
+import express, { type Router } from 'express';
+import type { ProviderId } from '../../shared/providers.ts';
+import { createIntellectMoneySimulator, intellectMoneySandboxFlow } from './intellectmoney.ts';
+import { createNitroSimulator, nitroSandboxFlow } from './nitro.ts';
+import { simulatorRouter, type SimulatorApi } from './simulator.ts';
+
+export interface SimulatorDefinition {
+  /** Where the provider's base URL is, below `/sandbox/<id>`. */
+  basePath: string;
+  /** Settings a `sandbox: true` flow gets underneath its own: the simulator's credentials. */
+  flowSettings(): Record<string, unknown>;
+  create(): SimulatorApi;
+}
+
+export const SIMULATORS: Record<ProviderId, SimulatorDefinition> = {
+  nitro: { ...nitroSandboxFlow, create: createNitroSimulator },
+  intellectmoney: { ...intellectMoneySandboxFlow, create: createIntellectMoneySimulator },
+};
+
+/** The URL a sandbox flow of `provider` calls, given where the simulators are mounted. */
+export function sandboxBaseUrl(sandboxUrl: string, provider: ProviderId): URL {
+  return new URL(
+    `sandbox/${provider}${SIMULATORS[provider].basePath}`,
+    sandboxUrl.replace(/\/?$/, '/'),
+  );
+}
+
+/** All simulators, each at `/<provider id>`, fresh state. */
+export function sandboxRouter(): Router {
+  const router = express.Router();
+  for (const [id, simulator] of Object.entries(SIMULATORS)) {
+    router.use(`/${id}`, simulatorRouter(simulator.create()));
+  }
+  return router;
+}

@@ -1,0 +1,139 @@
+/**
+ * What every provider simulator shares (DESIGN.md §4): it records what it receives
+ * (`GET _requests`), injects faults on demand (`POST _faults`), forgets everything
+ * (`DELETE _state`), and parses bodies the way the real APIs accept them (JSON or form).
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  /** Set when a fault was injected into this request. */
+  fault?: FaultMode;
+}
+
+const FAULT_MODES = ['500', 'timeout', 'reset'] as const;
+type FaultMode = (typeof FAULT_MODES)[number];
+
+const faultsSchema = z.strictObject({
+  failRate: z.number().min(0).max(1).default(0),
+  mode: z.enum(FAULT_MODES).default('500'),
+  seed: z.int().default(1),
+  /**
+   * `before`: the request fails without being processed. `after`: it is processed, then the
+   * answer is lost, as when a provider commits and the connection drops.
+   */
+  phase: z.enum(['before', 'after']).default('before'),
+  /** Added to every answer, for benchmarks against a realistic provider. */
+  latencyMs: z.int().min(0).max(60_000).default(0),
+});
+type Faults = z.infer<typeof faultsSchema>;
+
+/** The request log keeps this many entries (oldest dropped) so long benchmarks stay flat. */
+const MAX_RECORDED = 10_000;
+/** A "timeout" fault holds the socket this long at most, then closes it. */
+const HOLD_MS = 120_000;
+
+const INJECTED_500 = 'Internal Server Error (injected by the sandbox)';
+
+/** mulberry32: a tiny seeded PRNG so a fault run can be replayed exactly. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SimulatorApi {
+  /** The provider's routes, relative to the provider's base (DESIGN.md §4 paths). */
+  router: Router;
+  /** Forgets every account, token and id the simulator handed out. */
+  reset(): void;
+}
+
+function fail(res: Response, mode: FaultMode): void {
+  if (mode === 'reset') {
+    res.socket?.destroy();
+  } else if (mode === 'timeout') {
+    const socket = res.socket;
+    const timer = setTimeout(() => socket?.destroy(), HOLD_MS);
+    timer.unref();
+    socket?.once('close', () => clearTimeout(timer));
+  } else {
+    res.status(500).type('text/plain').send(INJECTED_500);
+  }
+}
+
+/** Wraps a simulator's routes with the control routes, the recorder and the fault injector. */
+export function simulatorRouter(api: SimulatorApi): Router {
+  const router = express.Router();
+  let requests: RecordedRequest[] = [];
+  let faults: Faults = faultsSchema.parse({});
+  let random = seededRandom(faults.seed);
+
+  router.use(express.json({ type: ['application/json', '*/*+json'], limit: '1mb' }));
+  router.use(express.urlencoded({ extended: false, limit: '1mb' }));
+
+  router.get('/_requests', (_req, res) => {
+    res.json(requests);
+  });
+  router.post('/_faults', (req, res) => {
+    const parsed = faultsSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).json({ error: z.prettifyError(parsed.error) });
+      return;
+    }
+    faults = parsed.data;
+    random = seededRandom(faults.seed);
+    res.json(faults);
+  });
+  router.delete('/_state', (_req, res) => {
+    requests = [];
+    faults = faultsSchema.parse({});
+    random = seededRandom(faults.seed);
+    api.reset();
+    res.status(204).end();
+  });
+
+  router.use((req: Request, res: Response, next) => {
+    const entry: RecordedRequest = {
+      method: req.method,
+      path: req.path,
+      headers: { ...req.headers },
+      body: req.body ?? null,
+    };
+    requests.push(entry);
+    if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
+    const go = () => {
+      if (faults.failRate > 0 && random() < faults.failRate) {
+        const mode = faults.mode;
+        entry.fault = mode;
+        if (faults.phase === 'before') return fail(res, mode);
+        // Let the simulator do the work, then lose its answer.
+        const end = res.end.bind(res);
+        res.end = (() => {
+          if (mode !== '500') {
+            fail(res, mode);
+            return res;
+          }
+          res.statusCode = 500;
+          res.removeHeader('content-length');
+          res.setHeader('content-type', 'text/plain');
+          return end(INJECTED_500);
+        }) as typeof res.end;
+      }
+      next();
+    };
+    if (faults.latencyMs > 0) setTimeout(go, faults.latencyMs);
+    else go();
+  });
+  router.use(api.router);
+  return router;
+}

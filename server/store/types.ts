@@ -1,0 +1,56 @@
+/**
+ * The journal and idempotency store (DESIGN.md §6). Every accepted submission is written here
+ * before its provider is called; a repeated `Idempotency-Key` is answered from here.
+ */
+
+/** Internal statuses; `pending` = accepted, provider call not finished. */
+export type StoredStatus = 'pending' | 'completed' | 'failed' | 'awaiting-approval' | 'queued';
+
+export interface NewRegistration {
+  id: string;
+  flowId: string;
+  idempotencyKey: string;
+  /** SHA-256 of the normalised request: tells "same request again" from "key reused". */
+  requestHash: string;
+  /** What the user submitted, minus secret fields (passwords are never stored). */
+  submission: Record<string, unknown>;
+}
+
+export type BeginResult =
+  /** Go ahead: a new entry, or one whose earlier attempt failed for a retryable reason (5xx). */
+  | { kind: 'created'; id: string }
+  | { kind: 'replay'; id: string; httpStatus: number; response: unknown }
+  | { kind: 'in_progress'; id: string }
+  | { kind: 'key_reused' };
+
+export interface Outcome {
+  status: Exclude<StoredStatus, 'pending'>;
+  httpStatus: number;
+  /** The answer given to the client, replayed for the same key; never holds a secret. */
+  response: unknown;
+  providerRef?: string;
+  /** A short non-personal note for the status history (error code, provider state…). */
+  detail?: string;
+}
+
+export interface StoredRegistration {
+  id: string;
+  flowId: string;
+  status: StoredStatus;
+  providerRef: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Store {
+  /**
+   * Journals a submission under its idempotency key, or says why it must not be sent now: the
+   * first answer to replay, still in progress, or the key used for another request.
+   */
+  begin(entry: NewRegistration): Promise<BeginResult>;
+  finish(id: string, outcome: Outcome): Promise<void>;
+  get(id: string): Promise<StoredRegistration | undefined>;
+  /** Throws when the store cannot be reached (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,83 @@
+/**
+ * The BFF's HTTP payloads (DESIGN.md §3), shared so the widget and the server agree by type.
+ */
+import * as z from 'zod/mini';
+import type { FieldErrors, ProblemCode } from './errors.ts';
+import type { FieldName, FieldSpec } from './fields.ts';
+import type { ProviderId } from './providers.ts';
+
+/** Values the host page (not the user) supplies, accepted where the flow allows them. */
+export const HOST_VALUE_NAMES = ['leadComment', 'leadAttractor'] as const;
+export type HostValueName = (typeof HOST_VALUE_NAMES)[number];
+
+export const UTM_KEYS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+] as const;
+export type UtmKey = (typeof UTM_KEYS)[number];
+
+const bounded = (max: number) =>
+  z.string().check(z.normalize('NFC'), z.trim(), z.maxLength(max, { error: 'too_long' }));
+
+/**
+ * The registration request's envelope. `fields` is checked afterwards against the flow's own
+ * field rules (see `validateFields`), so its errors are keyed by the field's name.
+ */
+export const registrationRequestSchema = z.strictObject({
+  fields: z.record(z.string(), z.unknown()),
+  hostValues: z.optional(z.partialRecord(z.enum(HOST_VALUE_NAMES), bounded(500))),
+  utm: z.optional(z.partialRecord(z.enum(UTM_KEYS), bounded(200))),
+  consent: z.optional(z.boolean()),
+  locale: z.optional(
+    z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/)),
+  ),
+});
+export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
+
+export interface FieldDescriptor extends FieldSpec {
+  name: FieldName;
+  required: boolean;
+}
+
+/** `GET /v1/flows/:flow`: everything the widget needs, nothing secret. */
+export interface FlowDescriptor {
+  id: string;
+  provider: ProviderId;
+  fields: FieldDescriptor[];
+  consent: { required: boolean };
+  locales: string[];
+  hostValues: HostValueName[];
+}
+
+/** What the widget shows after a successful submission (DESIGN.md §2). */
+export type NextStep =
+  | { type: 'verify-code' }
+  | { type: 'confirm-email'; canResend: boolean }
+  | { type: 'await-approval' }
+  | null;
+
+export type RegistrationStatus = 'completed' | 'queued' | 'failed' | 'awaiting-approval';
+
+export interface RegistrationResponse {
+  id: string;
+  status: RegistrationStatus;
+  next?: NextStep;
+  organisation?: { id?: string; name?: string; domain?: string };
+  /** Only where the flow sets `revealGeneratedPassword` and only in the first answer. */
+  account?: { password: string };
+}
+
+/** RFC 9457 problem details with our stable code. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ProblemCode;
+  detail?: string;
+  errors?: FieldErrors;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,0 +1,91 @@
+/**
+ * Validators shared by the widget and the server. They are pure functions on strings so the
+ * browser bundle stays small; the server adds what needs a heavy library (libphonenumber-js).
+ */
+
+/** Weights of the official INN check digits (Federal Tax Service order No. ММ-3-09/161). */
+const INN10 = [2, 4, 10, 3, 5, 9, 4, 6, 8];
+const INN12_11 = [7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
+const INN12_12 = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
+
+function innCheckDigit(digits: readonly number[], weights: readonly number[]): number {
+  let sum = 0;
+  weights.forEach((weight, i) => (sum += weight * (digits[i] ?? 0)));
+  return (sum % 11) % 10;
+}
+
+/** A Russian taxpayer number: 10 digits (organisations) or 12 (individuals), checksums valid. */
+export function isValidInn(value: string): boolean {
+  if (!/^(\d{10}|\d{12})$/.test(value)) return false;
+  const d = [...value].map(Number);
+  if (d.length === 10) return innCheckDigit(d, INN10) === d[9];
+  return innCheckDigit(d, INN12_11) === d[10] && innCheckDigit(d, INN12_12) === d[11];
+}
+
+/**
+ * Makes what people paste into a "domain" box a hostname: trims, lower-cases and drops a leading
+ * `http(s)://`, a leading `www.` is kept (it is a valid, distinct host) and one trailing slash.
+ */
+export function normalizeDomain(value: string): string {
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/$/, '')
+    .replace(/\.$/, '');
+}
+
+/**
+ * A public hostname with at least two labels, IDN allowed (checked in its punycode form through
+ * the URL parser both runtimes have). No scheme, path, port, credentials or IP address.
+ */
+export function isValidDomain(value: string): boolean {
+  if (value.length === 0 || value.length > 253 || /[\s/?#@:\\]/.test(value)) return false;
+  let ascii: string;
+  try {
+    ascii = new URL(`http://${value}`).hostname;
+  } catch {
+    return false;
+  }
+  if (ascii.length > 253 || /^[\d.]+$/.test(ascii)) return false;
+  const labels = ascii.split('.');
+  if (labels.length < 2) return false;
+  const tld = labels[labels.length - 1] ?? '';
+  if (!/^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(tld)) return false;
+  return labels.every((l) => /^(?!-)[a-z0-9-]{1,63}(?<!-)$/.test(l));
+}
+
+/** The ASCII (punycode) form of a valid domain, as providers' APIs expect it. */
+export function domainToAscii(value: string): string {
+  return new URL(`http://${value}`).hostname;
+}
+
+/**
+ * An address a mail server will accept: a dot-atom-ish local part (no spaces, quotes or brackets,
+ * no leading, trailing or double dot, 64 characters at most) and a valid (IDN) domain. Written here
+ * because zod's ASCII e-mail regex refuses IDN domains and its Unicode one accepts `a@b`.
+ */
+export function isValidEmail(value: string): boolean {
+  const at = value.lastIndexOf('@');
+  if (at < 1 || value.length > 254) return false;
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  if (local.length > 64 || /[\s"(),:;<>@[\\\]]/u.test(local)) return false;
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
+  return isValidDomain(domain.toLowerCase());
+}
+
+/**
+ * A light phone check for the browser: digits with optional leading `+` and the usual separators,
+ * 7 to 15 digits (E.164's maximum). The server parses with libphonenumber-js and normalises to E.164.
+ */
+export function isPlausiblePhone(value: string): boolean {
+  const compact = value.replace(/[\s().-]/g, '');
+  return /^\+?\d{7,15}$/.test(compact);
+}
+
+/** C0/C1 control characters (tab and newlines included): never part of a form value. */
+export function hasControlCharacters(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f]/.test(value);
+}

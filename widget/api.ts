@@ -1,0 +1,104 @@
+/**
+ * The widget's side of the BFF's HTTP API: load a flow, send a registration. Expected failures
+ * (field errors, outages, rate limits) come back as values, not exceptions, so the element has
+ * one place that turns each into what the user sees.
+ */
+import type {
+  FlowDescriptor,
+  Problem,
+  RegistrationRequest,
+  RegistrationResponse,
+} from '../shared/api.ts';
+import type { FieldErrors, ProblemCode } from '../shared/errors.ts';
+
+export type SubmitOutcome =
+  | { kind: 'success'; response: RegistrationResponse }
+  | { kind: 'fields'; code: ProblemCode; errors: FieldErrors }
+  /** Worth trying again with the same details: provider down, rate limited, network. */
+  | { kind: 'retry'; code: ProblemCode | 'network'; retryAfter?: number }
+  | { kind: 'failed'; code: ProblemCode | 'network'; detail?: string };
+
+/** A UUID v4 even outside secure contexts, where `crypto.randomUUID` is missing. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export class FlowLoadError extends Error {
+  constructor(
+    readonly code: ProblemCode | 'network',
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+async function problemOf(res: Response): Promise<Partial<Problem>> {
+  try {
+    return (await res.json()) as Partial<Problem>;
+  } catch {
+    return {};
+  }
+}
+
+export async function loadFlow(
+  endpoint: string,
+  flow: string,
+  signal: AbortSignal,
+): Promise<FlowDescriptor> {
+  let res: Response;
+  try {
+    res = await fetch(`${endpoint}/v1/flows/${encodeURIComponent(flow)}`, {
+      signal,
+      credentials: 'omit',
+    });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw new FlowLoadError('network', `cannot reach ${endpoint}`);
+  }
+  if (!res.ok) {
+    const problem = await problemOf(res);
+    throw new FlowLoadError(
+      problem.code ?? 'internal_error',
+      problem.detail ?? `HTTP ${res.status}`,
+    );
+  }
+  return (await res.json()) as FlowDescriptor;
+}
+
+export async function submitRegistration(
+  endpoint: string,
+  flow: string,
+  body: RegistrationRequest,
+  idempotencyKey: string,
+  signal: AbortSignal,
+): Promise<SubmitOutcome> {
+  let res: Response;
+  try {
+    res = await fetch(`${endpoint}/v1/flows/${encodeURIComponent(flow)}/registrations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(body),
+      signal,
+      credentials: 'omit',
+    });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return { kind: 'retry', code: 'network' };
+  }
+  if (res.ok) return { kind: 'success', response: (await res.json()) as RegistrationResponse };
+  const problem = await problemOf(res);
+  const code = problem.code ?? 'internal_error';
+  if (problem.errors && Object.keys(problem.errors).length) {
+    return { kind: 'fields', code, errors: problem.errors };
+  }
+  if (res.status === 429 || res.status === 503 || res.status === 502 || code === 'in_progress') {
+    const retryAfter = Number(res.headers.get('retry-after'));
+    return { kind: 'retry', code, ...(retryAfter > 0 ? { retryAfter } : {}) };
+  }
+  return { kind: 'failed', code, ...(problem.detail ? { detail: problem.detail } : {}) };
+}

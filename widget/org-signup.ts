@@ -1,0 +1,505 @@
+import { Task, TaskStatus } from '@lit/task';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
+import {
+  UTM_KEYS,
+  type FieldDescriptor,
+  type FlowDescriptor,
+  type RegistrationRequest,
+  type RegistrationResponse,
+} from '../shared/api.ts';
+import type { FieldErrorCode, FieldErrors } from '../shared/errors.ts';
+import { FIELD_SCHEMAS, FIELD_SPECS, isFieldName, validateFields } from '../shared/fields.ts';
+import { LOCALES, format, pickLocale, type StringKey, type Strings } from '../shared/i18n/index.ts';
+import {
+  loadFlow,
+  newIdempotencyKey,
+  submitRegistration,
+  FlowLoadError,
+  type SubmitOutcome,
+} from './api.ts';
+import type { OrgSignupEventMap } from './events.ts';
+import { styles } from './styles.ts';
+
+export type * from './events.ts';
+
+/** The BFF that served this script: the default `endpoint`. */
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
+
+/**
+ * `<org-signup flow="…">`: a B2B registration form for one flow configured on the BFF.
+ *
+ * @fires org-signup-ready - the flow is loaded and the form rendered
+ * @fires org-signup-submit - about to send; cancelable (`preventDefault()` vetoes the submission)
+ * @fires org-signup-success - registered: `{ registrationId, status, next }`
+ * @fires org-signup-error - refused or failed: `{ code, errors }`
+ *
+ * @csspart form - the form
+ * @csspart field - one label + input + error group
+ * @csspart label - a field's label
+ * @csspart input - a field's input
+ * @csspart error - a field's error text
+ * @csspart submit - the submit button
+ * @csspart message - error summary, outage and success messages
+ *
+ * @cssprop --org-signup-font - font shorthand (default: inherited from the page)
+ * @cssprop --org-signup-color-text - text colour
+ * @cssprop --org-signup-color-background - background colour
+ * @cssprop --org-signup-color-muted - hints and notes
+ * @cssprop --org-signup-color-border - input borders
+ * @cssprop --org-signup-color-field - input background
+ * @cssprop --org-signup-color-accent - button and links
+ * @cssprop --org-signup-color-accent-text - text on the button
+ * @cssprop --org-signup-color-error - errors
+ * @cssprop --org-signup-color-success - the success mark
+ * @cssprop --org-signup-color-focus - focus ring
+ * @cssprop --org-signup-radius - corner radius
+ * @cssprop --org-signup-spacing - gap between fields
+ * @cssprop --org-signup-padding - padding around the form
+ * @cssprop --org-signup-max-width - maximum width
+ */
+export class OrgSignup extends LitElement {
+  static override styles = styles;
+
+  /** Id of a flow configured on the BFF. */
+  @property() flow = '';
+  /** BFF base URL; default: the origin this script was loaded from. */
+  @property() endpoint?: string;
+  /** BCP 47 tag; default from `navigator.languages`; falls back to English. */
+  @property() locale?: string;
+  /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+  /** Comma-separated optional fields to show besides the flow's required ones. */
+  @property() fields?: string;
+  /** Terms of service: when set (or with `privacy-url`), a required consent checkbox links to it. */
+  @property({ attribute: 'terms-url' }) termsUrl?: string;
+  /** Privacy policy for the consent checkbox. */
+  @property({ attribute: 'privacy-url' }) privacyUrl?: string;
+  /** http(s) URL to go to after a successful registration. */
+  @property({ attribute: 'redirect-url' }) redirectUrl?: string;
+  /** Invite / promo code passed by the host page, where the flow takes one. */
+  @property({ attribute: 'invite-code' }) inviteCode?: string;
+  /** Host-page comment passed through, where the flow accepts it. */
+  @property({ attribute: 'lead-comment' }) leadComment?: string;
+  /** Host-page "attracted by" (manager) value passed through, where the flow accepts it. */
+  @property({ attribute: 'lead-attractor' }) leadAttractor?: string;
+  /** Prefilled field values by canonical name. */
+  @property({ attribute: false }) values: Record<string, string> = {};
+  /** Overrides of the current locale's texts, by key. */
+  @property({ attribute: false }) strings: Partial<Strings> = {};
+
+  @state() private _values: Record<string, string> = {};
+  @state() private _errors: FieldErrors = {};
+  @state() private _consent = false;
+  @state() private _showSummary = false;
+  @state() private _problem?: string;
+  @state() private _result?: RegistrationResponse;
+
+  @query('form') private _form?: HTMLFormElement;
+
+  private _touched = new Set<string>();
+  /** The last payload sent and its key: an identical resubmission reuses the key. */
+  private _lastAttempt?: { payload: string; key: string };
+
+  private _flowTask = new Task(this, {
+    args: () => [this.flow, this._endpoint] as const,
+    task: ([flow, endpoint], { signal }) => {
+      if (!flow) throw new FlowLoadError('flow_not_found', 'the flow attribute is empty');
+      return loadFlow(endpoint, flow, signal);
+    },
+    onComplete: (descriptor) => {
+      this._prefill(descriptor);
+      void this.updateComplete.then(() =>
+        this._emit('org-signup-ready', { flow: descriptor.id, provider: descriptor.provider }),
+      );
+    },
+    onError: (err) => {
+      const code = err instanceof FlowLoadError ? err.code : 'network';
+      console.error(
+        `<org-signup flow="${this.flow}">: cannot load the flow (${code}): ${String((err as Error).message)}`,
+      );
+      this._emit('org-signup-error', { code, errors: {} });
+    },
+  });
+
+  private _submitTask = new Task(this, {
+    autoRun: false,
+    task: ([body, key]: readonly [RegistrationRequest, string], { signal }) =>
+      submitRegistration(this._endpoint, this.flow, body, key, signal),
+    onComplete: (outcome) => this._settle(outcome),
+  });
+
+  private get _endpoint(): string {
+    return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
+  }
+
+  private get _locale() {
+    return pickLocale([this.locale, ...(globalThis.navigator?.languages ?? [])]);
+  }
+
+  private _t(key: StringKey, params?: Record<string, string | number>): string {
+    return format(this.strings[key] ?? LOCALES[this._locale][key], params);
+  }
+
+  private _errorText(code: FieldErrorCode | undefined): string {
+    if (!code) return '';
+    const key = `error.${code}` as StringKey;
+    return this._t(key in LOCALES.en ? key : 'error.invalid');
+  }
+
+  /** Required fields, then the optional ones named in `fields`, in the flow's order. */
+  private _visibleFields(flow: FlowDescriptor): FieldDescriptor[] {
+    const wanted = new Set((this.fields ?? '').split(',').map((s) => s.trim()));
+    return flow.fields.filter((f) => f.required || wanted.has(f.name));
+  }
+
+  private _needsConsent(flow: FlowDescriptor): boolean {
+    return flow.consent.required || Boolean(this.termsUrl || this.privacyUrl);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('values')) {
+      const prefill = Object.fromEntries(
+        Object.entries(this.values ?? {}).filter(
+          ([k, v]) => typeof v === 'string' && !this._touched.has(k),
+        ),
+      );
+      this._values = { ...this._values, ...prefill };
+    }
+  }
+
+  private _prefill(flow: FlowDescriptor): void {
+    if (
+      this.inviteCode &&
+      flow.fields.some((f) => f.name === 'inviteCode') &&
+      !this._touched.has('inviteCode')
+    ) {
+      this._values = { ...this._values, inviteCode: this.inviteCode };
+    }
+  }
+
+  override render() {
+    return this._flowTask.render({
+      initial: () => this._renderLoading(),
+      pending: () => this._renderLoading(),
+      error: () =>
+        html`<div class="panel" lang=${this._locale}>
+          <p class="message" part="message" role="alert">${this._t('problem.load')}</p>
+          <button type="button" class="secondary" @click=${() => this._flowTask.run()}>
+            ${this._t('form.retry')}
+          </button>
+        </div>`,
+      complete: (flow) =>
+        this._result ? this._renderResult(this._result) : this._renderForm(flow),
+    });
+  }
+
+  private _renderLoading(): TemplateResult {
+    return html`<p class="note" role="status" lang=${this._locale}>${this._t('form.loading')}</p>`;
+  }
+
+  private _renderForm(flow: FlowDescriptor): TemplateResult {
+    const busy = this._submitTask.status === TaskStatus.PENDING;
+    return html`<form
+      part="form"
+      novalidate
+      lang=${this._locale}
+      aria-busy=${busy ? 'true' : 'false'}
+      @submit=${this._onSubmit}
+    >
+      <p class="note">${this._t('form.requiredNote')}</p>
+      ${this._alert(this._showSummary && Object.keys(this._errors).length ? this._t('form.summary') : '')}
+      ${this._visibleFields(flow).map((field) => this._renderField(field))}
+      ${this._needsConsent(flow) ? this._renderConsent() : nothing} ${this._alert(this._problem)}
+      <button part="submit" type="submit" ?disabled=${busy}>
+        ${busy ? this._t('form.submitting') : this._t('form.submit')}
+      </button>
+      <p class="visually-hidden" role="status">${busy ? this._t('form.submitting') : ''}</p>
+    </form>`;
+  }
+
+  /**
+   * A live region that is always in the page (so screen readers announce what appears in it),
+   * styled only while it has something to say.
+   */
+  private _alert(text: string | undefined): TemplateResult {
+    return html`<div role="alert">
+      ${text ? html`<p class="message" part="message">${text}</p>` : nothing}
+    </div>`;
+  }
+
+  private _renderField(field: FieldDescriptor): TemplateResult {
+    const { name } = field;
+    const error = this._errors[name];
+    const hintKey = `hint.${name}` as StringKey;
+    const hint = hintKey in LOCALES.en ? this._t(hintKey) : undefined;
+    const describedBy = [hint ? `h-${name}` : '', error ? `e-${name}` : '']
+      .filter(Boolean)
+      .join(' ');
+    return html`<div class="field" part="field">
+      <label part="label" for="f-${name}"
+        >${this._t(`field.${name}` as StringKey)}${
+          field.required
+            ? html`<span class="marker" aria-hidden="true">*</span>`
+            : html` <span class="note">(${this._t('form.optional')})</span>`
+        }</label
+      >
+      ${hint ? html`<p class="hint" id="h-${name}">${hint}</p>` : nothing}
+      <input
+        part="input"
+        id="f-${name}"
+        name=${name}
+        type=${field.type}
+        autocomplete=${field.autocomplete}
+        inputmode=${ifDefined(field.inputMode)}
+        maxlength=${field.maxLength}
+        ?required=${field.required}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${ifDefined(describedBy || undefined)}
+        .value=${live(this._values[name] ?? '')}
+        @input=${this._onInput}
+        @blur=${this._onBlur}
+      />
+      <p class="error" part="error" id="e-${name}">${this._errorText(error)}</p>
+    </div>`;
+  }
+
+  private _renderConsent(): TemplateResult {
+    const link = (href: string | undefined, key: StringKey) =>
+      href && /^https?:/i.test(new URL(href, location.href).protocol)
+        ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${this._t(key)}</a>`
+        : this._t(key);
+    const text =
+      this.termsUrl || this.privacyUrl
+        ? this._t('form.consent')
+            .split(/(\{terms\}|\{privacy\})/)
+            .map((part) =>
+              part === '{terms}'
+                ? link(this.termsUrl, 'form.terms')
+                : part === '{privacy}'
+                  ? link(this.privacyUrl, 'form.privacy')
+                  : part,
+            )
+        : this._t('form.consentPlain');
+    const error = this._errors['consent'];
+    return html`<div class="field" part="field">
+      <div class="consent">
+        <input
+          part="input"
+          id="f-consent"
+          name="consent"
+          type="checkbox"
+          required
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${ifDefined(error ? 'e-consent' : undefined)}
+          .checked=${live(this._consent)}
+          @change=${(e: Event) => {
+            this._consent = (e.target as HTMLInputElement).checked;
+            if (this._consent) this._setError('consent', undefined);
+          }}
+        />
+        <label part="label" for="f-consent">${text}</label>
+      </div>
+      <p class="error" part="error" id="e-consent">
+        ${error ? this._t('form.consentRequired') : ''}
+      </p>
+    </div>`;
+  }
+
+  private _renderResult(result: RegistrationResponse): TemplateResult {
+    return html`<div class="panel" lang=${this._locale}>
+      <div class="message success" part="message" role="status">
+        <h2 id="done" tabindex="-1">${this._t('done.title')}</h2>
+        <p>${this._t(result.status === 'queued' ? 'done.queued' : 'done.body')}</p>
+        ${
+          result.account
+            ? html`<p>${this._t('done.password')} <code>${result.account.password}</code></p>`
+            : nothing
+        }
+      </div>
+    </div>`;
+  }
+
+  private _setError(name: string, code: FieldErrorCode | undefined): void {
+    const { [name]: _, ...rest } = this._errors;
+    this._errors = code ? { ...rest, [name]: code } : rest;
+  }
+
+  /** The shared schema's verdict on one value: an error code or undefined. */
+  private _check(field: FieldDescriptor, value: string): FieldErrorCode | undefined {
+    if (value.trim() === '') return field.required ? 'required' : undefined;
+    const result = FIELD_SCHEMAS[field.name].safeParse(value);
+    return result.success ? undefined : (result.error.issues[0]?.message as FieldErrorCode);
+  }
+
+  private _fieldOf(input: HTMLInputElement): FieldDescriptor | undefined {
+    return this._flowTask.value?.fields.find((f) => f.name === input.name);
+  }
+
+  private _onInput(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    this._touched.add(input.name);
+    this._values = { ...this._values, [input.name]: input.value };
+    // Once a field shows an error, it updates as the user types, so the fix is seen at once.
+    const field = this._fieldOf(input);
+    if (field && this._errors[input.name])
+      this._setError(input.name, this._check(field, input.value));
+  }
+
+  private _onBlur(e: FocusEvent): void {
+    const input = e.target as HTMLInputElement;
+    const field = this._fieldOf(input);
+    if (!field || !this._touched.has(input.name)) return;
+    this._setError(input.name, this._check(field, input.value));
+  }
+
+  private _payload(flow: FlowDescriptor): RegistrationRequest {
+    const visible = this._visibleFields(flow).map((f) => f.name);
+    const fields: Record<string, string> = {};
+    for (const name of visible) {
+      const value = this._values[name]?.trim();
+      if (value) fields[name] = value;
+    }
+    if (
+      !fields['inviteCode'] &&
+      this.inviteCode &&
+      flow.fields.some((f) => f.name === 'inviteCode')
+    ) {
+      fields['inviteCode'] = this.inviteCode;
+    }
+    const hostValues: NonNullable<RegistrationRequest['hostValues']> = {};
+    if (this.leadComment && flow.hostValues.includes('leadComment'))
+      hostValues.leadComment = this.leadComment;
+    if (this.leadAttractor && flow.hostValues.includes('leadAttractor')) {
+      hostValues.leadAttractor = this.leadAttractor;
+    }
+    const query = new URLSearchParams(location.search);
+    const utm: NonNullable<RegistrationRequest['utm']> = {};
+    for (const key of UTM_KEYS) {
+      const value = query.get(key);
+      if (value) utm[key] = value.slice(0, 200);
+    }
+    return {
+      fields,
+      ...(Object.keys(hostValues).length ? { hostValues } : {}),
+      ...(Object.keys(utm).length ? { utm } : {}),
+      ...(this._needsConsent(flow) ? { consent: this._consent } : {}),
+      locale: this._locale,
+    };
+  }
+
+  private async _focusFirstInvalid(): Promise<boolean> {
+    await this.updateComplete;
+    const input = this.renderRoot.querySelector<HTMLInputElement>('input[aria-invalid="true"]');
+    input?.focus();
+    return Boolean(input);
+  }
+
+  private async _onSubmit(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const flow = this._flowTask.value;
+    if (!flow || this._submitTask.status === TaskStatus.PENDING) return;
+    this._problem = undefined;
+    const visible = this._visibleFields(flow);
+    const checked = validateFields(
+      visible,
+      Object.fromEntries(visible.map((f) => [f.name, this._values[f.name] ?? ''])),
+    );
+    const errors: FieldErrors = checked.ok ? {} : { ...checked.errors };
+    if (this._needsConsent(flow) && !this._consent) errors['consent'] = 'required';
+    this._errors = errors;
+    if (Object.keys(errors).length) {
+      this._showSummary = true;
+      await this._focusFirstInvalid();
+      this._emit('org-signup-error', { code: 'invalid_fields', errors });
+      return;
+    }
+    this._showSummary = false;
+    const payload = this._payload(flow);
+    const shared = Object.fromEntries(
+      Object.entries(payload.fields).filter(
+        ([name]) => !(isFieldName(name) && FIELD_SPECS[name].secret),
+      ),
+    ) as Record<string, string>;
+    if (!this._emit('org-signup-submit', { flow: flow.id, fields: shared }, true)) return;
+    const json = JSON.stringify(payload);
+    if (this._lastAttempt?.payload !== json)
+      this._lastAttempt = { payload: json, key: newIdempotencyKey() };
+    void this._submitTask.run([payload, this._lastAttempt.key]);
+  }
+
+  private async _settle(outcome: SubmitOutcome): Promise<void> {
+    switch (outcome.kind) {
+      case 'success': {
+        const { response } = outcome;
+        this._result = response;
+        await this.updateComplete;
+        this.renderRoot.querySelector<HTMLElement>('#done')?.focus();
+        this._emit('org-signup-success', {
+          registrationId: response.id,
+          status: response.status,
+          next: response.next ?? null,
+        });
+        this._redirect(response);
+        return;
+      }
+      case 'fields': {
+        this._errors = outcome.errors;
+        this._showSummary = true;
+        if (!(await this._focusFirstInvalid())) this._problem = this._t('problem.generic');
+        this._emit('org-signup-error', { code: outcome.code, errors: outcome.errors });
+        return;
+      }
+      case 'retry':
+        this._problem = this._t(
+          outcome.code === 'rate_limited'
+            ? 'problem.rate_limited'
+            : outcome.code === 'network'
+              ? 'problem.network'
+              : 'problem.provider_unavailable',
+        );
+        this._emit('org-signup-error', { code: outcome.code, errors: {} });
+        return;
+      case 'failed':
+        if (outcome.detail)
+          console.error(`<org-signup flow="${this.flow}">: ${outcome.code}: ${outcome.detail}`);
+        this._problem = this._t('problem.generic');
+        this._emit('org-signup-error', { code: outcome.code, errors: {} });
+    }
+  }
+
+  /** Follows `redirect-url` after success when it is an http(s) URL and nothing is left to do. */
+  private _redirect(response: RegistrationResponse): void {
+    if (!this.redirectUrl || response.next) return;
+    let target: URL;
+    try {
+      target = new URL(this.redirectUrl, location.href);
+    } catch {
+      return;
+    }
+    if (target.protocol === 'https:' || target.protocol === 'http:') location.assign(target.href);
+  }
+
+  private _emit<K extends keyof OrgSignupEventMap>(
+    type: K,
+    detail: OrgSignupEventMap[K]['detail'],
+    cancelable = false,
+  ): boolean {
+    return this.dispatchEvent(
+      new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }),
+    );
+  }
+}
+
+// A page may load this script twice (two embeds, a tag manager): define once, never throw.
+if (!customElements.get('org-signup')) customElements.define('org-signup', OrgSignup);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'org-signup': OrgSignup;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface HTMLElementEventMap extends OrgSignupEventMap {}
+}
