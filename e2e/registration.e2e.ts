@@ -24,6 +24,10 @@ test.describe('nitro', () => {
     expect(success?.bubbles && success.composed).toBe(true);
     expect(success?.detail).toMatchObject({ status: 'completed', next: null });
     expect(success?.detail['registrationId']).toMatch(/^[0-9a-f-]{36}$/);
+    // The merchant page's CSP has no 'unsafe-inline' and allows only the BFF for scripts and fetches.
+    expect(
+      await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+    ).toEqual([]);
 
     const register = (await sandbox.requests('nitro'))
       .filter((r) => r.path.endsWith('/users/register'))

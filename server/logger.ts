@@ -2,7 +2,7 @@
  * pino, with every path a credential, token, password or signature could take redacted as a
  * second line of defence (the first: secrets are `Secret` objects and bodies are never logged).
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -28,10 +28,15 @@ export const REDACT_PATHS = [
   '*.signSecretKey',
 ];
 
-export function createLogger(options: { level?: string } = {}): Logger {
-  return pino({
-    level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    base: { service: 'org-signup' },
-  });
+export function createLogger(
+  options: { level?: string; destination?: DestinationStream } = {},
+): Logger {
+  return pino(
+    {
+      level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { service: 'org-signup' },
+    },
+    options.destination,
+  );
 }

@@ -3,7 +3,7 @@
  * Each has a zod/mini schema (shared by widget and server) and what the widget needs to render it.
  */
 import * as z from 'zod/mini';
-import type { FieldErrorCode, FieldErrors } from './errors.ts';
+import { FIELD_ERROR_CODES, type FieldErrorCode, type FieldErrors } from './errors.ts';
 import {
   hasControlCharacters,
   isPlausiblePhone,
@@ -160,7 +160,9 @@ export function fieldErrorsOf(error: z.core.$ZodError, prefix: PropertyKey[] = [
       continue;
     }
     const key = String(path[0] ?? '');
-    errors[key] ??= issue.message as FieldErrorCode;
+    // Our checks put a code in the message; zod's own (type, enum…) messages become `invalid`.
+    const known = (FIELD_ERROR_CODES as readonly string[]).includes(issue.message);
+    errors[key] ??= known ? (issue.message as FieldErrorCode) : 'invalid';
   }
   return errors;
 }

@@ -66,10 +66,13 @@ type StateRule = z.infer<typeof stateRule>;
  */
 export const DEFAULT_STATE_RULES: StateRule[] = [
   { code: 1, outcome: 'queued' },
-  { desc: 'RequestId', outcome: 'duplicate_request' },
+  { desc: 'RequestId.*(уже|already|exists)', outcome: 'duplicate_request' },
   { desc: '(ИНН|INN).*(уже|already)', outcome: 'already_registered', field: 'inn' },
   { desc: '(e-?mail|почт).*(уже|already)', outcome: 'already_registered', field: 'email' },
-  { desc: 'UserToken', outcome: 'user_token_expired' },
+  {
+    desc: '(недействител|invalid|expired|истек).*UserToken|UserToken.*(недействител|invalid|expired|истек)',
+    outcome: 'user_token_expired',
+  },
   { desc: '(подпис|sign|token|токен|доступ|access)', outcome: 'misconfigured' },
   { desc: '(ИНН|INN)', outcome: 'rejected', field: 'inn' },
   { desc: '(телефон|phone)', outcome: 'rejected', field: 'phone' },

@@ -1,0 +1,87 @@
+/**
+ * How a host page steers the widget: locale, veto through `org-signup-submit`, `redirect-url`,
+ * the `values` prefill, and loading the script twice.
+ */
+import { BFF_URL, HOST_URL } from './playwright.config.ts';
+import { expect, freshInn, test, unique } from './fixtures.ts';
+
+test('speaks Russian with locale="ru", errors included', async ({ widget }) => {
+  await widget.open('intellectmoney', { locale: 'ru' });
+  await expect(widget.field('ИНН')).toBeVisible();
+  await widget.submit();
+  expect(await widget.errorOf('Эл. почта')).toBe('Заполните это поле.');
+  await expect(
+    widget.root.getByRole('alert').filter({ hasText: 'Исправьте отмеченные поля.' }),
+  ).toBeVisible();
+});
+
+test('follows navigator.languages when no locale is set', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'ru-RU' });
+  const page = await context.newPage();
+  await page.goto(`${HOST_URL}/merchant.html?flow=nitro`);
+  await expect(page.locator('org-signup').getByLabel('Название организации')).toBeVisible();
+  await context.close();
+});
+
+test('a host page can veto the submission', async ({ widget, page }) => {
+  const posts: string[] = [];
+  page.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
+  await widget.open('nitro', {}, { veto: '1' });
+  const id = unique('veto');
+  await widget.fill({
+    'E-mail': `${id}@example.com`,
+    'Full name': 'Vera Veto',
+    Phone: '+44 20 7946 0999',
+    'Organisation name': `Veto ${id}`,
+    'Company website domain': `${id}.example.com`,
+  });
+  await widget.submit();
+  await expect.poll(() => widget.hostEvents('org-signup-submit')).toHaveLength(1);
+  const [submit] = await widget.hostEvents('org-signup-submit');
+  expect(submit?.detail).toMatchObject({ flow: 'nitro', fields: { email: `${id}@example.com` } });
+  await expect(widget.submitButton).toBeEnabled();
+  expect(posts).toEqual([]);
+});
+
+test('goes to redirect-url after success', async ({ widget, page }) => {
+  await widget.open('intellectmoney', { 'redirect-url': `${HOST_URL}/thanks.html` });
+  await widget.fill({
+    'E-mail': `${unique('redir')}@example.ru`,
+    'Full name': 'Рэд Директ',
+    Phone: '+7 920 555-44-33',
+    'INN (taxpayer number)': freshInn(),
+  });
+  await widget.submit();
+  await page.waitForURL(`${HOST_URL}/thanks.html`);
+  await expect(page.getByRole('heading', { name: 'Thanks for registering' })).toBeVisible();
+});
+
+test('ignores a javascript: redirect-url', async ({ widget, page }) => {
+  await widget.open('intellectmoney', { 'redirect-url': 'javascript:alert(1)' });
+  await widget.fill({
+    'E-mail': `${unique('js')}@example.ru`,
+    'Full name': 'Джей Эс',
+    Phone: '+7 920 555-44-34',
+    'INN (taxpayer number)': freshInn(),
+  });
+  await widget.submit();
+  await expect(widget.root.getByRole('heading', { name: 'Registration complete' })).toBeVisible();
+  expect(page.url()).toContain('/merchant.html');
+});
+
+test('prefills from the values property and keeps working when the script loads twice', async ({
+  widget,
+  page,
+}) => {
+  await widget.open('nitro');
+  await page.evaluate(async (bff) => {
+    await import(`${bff}/widget/org-signup.js?again`);
+    const el = document.querySelector('org-signup')!;
+    (el as unknown as { values: Record<string, string> }).values = {
+      email: 'pre@example.com',
+      name: 'Pre Filled',
+    };
+  }, BFF_URL);
+  await expect(widget.field('E-mail')).toHaveValue('pre@example.com');
+  await expect(widget.field('Full name')).toHaveValue('Pre Filled');
+});
