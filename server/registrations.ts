@@ -59,7 +59,8 @@ function answerFor(id: string, result: RegistrationResult): RegistrationResponse
   };
 }
 
-function problemFor(err: ProviderError): HttpProblem {
+/** How each kind of provider failure reaches the user. */
+export function problemFor(err: ProviderError): HttpProblem {
   switch (err.kind) {
     case 'already_registered':
       return new HttpProblem(

@@ -59,7 +59,8 @@ export const FIELD_SPECS: Record<FieldName, FieldSpec> = {
   phone: { type: 'tel', autocomplete: 'tel', maxLength: 32, inputMode: 'tel' },
   organisationName: text('organization'),
   domain: { ...text('url', 253), inputMode: 'url' },
-  inn: { ...text('off', 12), inputMode: 'numeric' },
+  // Room for the spaces or dashes people type; the schema checks 10 or 12 digits.
+  inn: { ...text('off', 16), inputMode: 'numeric' },
   companyNumber: text('off', 32),
   country: text('country', 2),
   vat: text('off', 32),
@@ -74,11 +75,15 @@ export const FIELD_SPECS: Record<FieldName, FieldSpec> = {
 
 const fail = (error: FieldErrorCode) => ({ error, abort: true });
 
-/** Every field: a string, NFC-normalised, trimmed, not empty, bounded, no control characters. */
-function base(name: FieldName) {
+/**
+ * Every field: a string, NFC-normalised, trimmed, not empty, bounded, no control characters.
+ * `prepare` normalises before the length check (an INN typed with spaces is 12 digits, not 15).
+ */
+function base(name: FieldName, prepare?: z.core.$ZodCheck<string>) {
   return z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') }).check(
     z.normalize('NFC'),
     z.trim(),
+    ...(prepare ? [prepare] : []),
     z.minLength(1, fail('required')),
     z.maxLength(FIELD_SPECS[name].maxLength, fail('too_long')),
     z.refine((v) => !hasControlCharacters(v), fail('invalid_characters')),
@@ -98,7 +103,7 @@ export const FIELD_SCHEMAS = {
     z.overwrite(normalizeDomain),
     z.refine(isValidDomain, { error: 'invalid_domain' }),
   ),
-  inn: base('inn').check(digitsOnly, z.refine(isValidInn, { error: 'invalid_inn' })),
+  inn: base('inn', digitsOnly).check(z.refine(isValidInn, { error: 'invalid_inn' })),
   companyNumber: base('companyNumber'),
   country: base('country').check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'invalid' })),
   vat: base('vat'),
@@ -156,13 +161,14 @@ export function fieldErrorsOf(error: z.core.$ZodError, prefix: PropertyKey[] = [
   for (const issue of error.issues) {
     const path = issue.path.slice(prefix.length);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors[key] ??= 'unknown_field';
+      for (const key of issue.keys) if (!Object.hasOwn(errors, key)) errors[key] = 'unknown_field';
       continue;
     }
     const key = String(path[0] ?? '');
     // Our checks put a code in the message; zod's own (type, enum…) messages become `invalid`.
     const known = (FIELD_ERROR_CODES as readonly string[]).includes(issue.message);
-    errors[key] ??= known ? (issue.message as FieldErrorCode) : 'invalid';
+    if (!Object.hasOwn(errors, key))
+      errors[key] = known ? (issue.message as FieldErrorCode) : 'invalid';
   }
   return errors;
 }

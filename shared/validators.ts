@@ -40,7 +40,7 @@ export function normalizeDomain(value: string): string {
  * the URL parser both runtimes have). No scheme, path, port, credentials or IP address.
  */
 export function isValidDomain(value: string): boolean {
-  if (value.length === 0 || value.length > 253 || /[\s/?#@:\\]/.test(value)) return false;
+  if (value.length === 0 || value.length > 253 || /[\s/?#@:%\\]/.test(value)) return false;
   let ascii: string;
   try {
     ascii = new URL(`http://${value}`).hostname;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { PROVIDERS } from '../providers/index.ts';
 import { SIMULATORS } from '../sandbox/index.ts';
-import { configSchema, type Config, type FlowConfig } from './schema.ts';
+import { configSchema, flowSchema, type Config, type FlowConfig } from './schema.ts';
 import { resolveEnvReferences } from './secret.ts';
 
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('./demo.json', import.meta.url));
@@ -39,57 +39,82 @@ function describe(issues: z.core.$ZodIssue[], prefix: (string | number)[] = []):
   });
 }
 
+/** Plain objects merged key by key (a flow's settings over a simulator's); anything else replaces. */
+function mergeSettings(base: unknown, over: unknown): unknown {
+  const plain = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+  if (!plain(base) || !plain(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = mergeSettings(base[key], value);
+  return out;
+}
+
+/** The checks that need the provider: fields, host values, base URL, settings. */
+function checkFlow(
+  flow: FlowConfig,
+  at: string,
+  sandbox: Config['sandbox'],
+  problems: string[],
+): LoadedFlow {
+  const provider = PROVIDERS[flow.provider];
+  if (flow.sandbox && flow.baseUrl) {
+    problems.push(`${at}: set "baseUrl" (the provider's API) or "sandbox": true, not both`);
+  }
+  if (!flow.sandbox && !flow.baseUrl && !provider.defaultBaseUrl) {
+    problems.push(`${at}.baseUrl: ${flow.provider} has no public default: set the API's base URL`);
+  }
+  if (flow.sandbox && !sandbox.enabled && !sandbox.url) {
+    problems.push(`${at}.sandbox: set "sandbox": { "enabled": true } or a "sandbox.url" to reach`);
+  }
+  const optional = provider.fields.filter((f) => !f.required).map((f) => f.name);
+  for (const name of flow.optionalFields ?? []) {
+    if (!optional.includes(name)) {
+      problems.push(
+        `${at}.optionalFields: ${flow.provider} has no optional field "${name}" (it has: ${optional.join(', ') || 'none'})`,
+      );
+    }
+  }
+  for (const name of flow.hostValues) {
+    if (!provider.hostValues.includes(name)) {
+      problems.push(`${at}.hostValues: ${flow.provider} does not use "${name}"`);
+    }
+  }
+  const base = flow.sandbox ? SIMULATORS[flow.provider].flowSettings() : {};
+  const settings = provider.settings.safeParse(mergeSettings(base, flow.settings));
+  if (!settings.success) problems.push(...describe(settings.error.issues, [at, 'settings']));
+  return { ...flow, providerSettings: settings.success ? settings.data : undefined };
+}
+
 export function parseConfig(
   document: unknown,
   env: NodeJS.ProcessEnv,
   source = 'the configuration',
 ): LoadedConfig {
   const { value, missing } = resolveEnvReferences(document, env);
+  const problems: string[] = [];
   const parsed = configSchema.safeParse(value);
-  if (!parsed.success)
-    throw new ConfigError(source, [...describe(parsed.error.issues), ...missing]);
-  const problems = [...missing];
+  if (!parsed.success) problems.push(...describe(parsed.error.issues));
+  // Even when the file as a whole is refused, check each flow that parses on its own, so one
+  // run reports every problem.
+  const raw = (value ?? {}) as { flows?: unknown; sandbox?: unknown };
+  const sandbox = parsed.success
+    ? parsed.data.sandbox
+    : (configSchema.shape.sandbox.safeParse(raw.sandbox).data ?? { enabled: false });
+  const candidates: (FlowConfig | undefined)[] = parsed.success
+    ? parsed.data.flows
+    : Array.isArray(raw.flows)
+      ? raw.flows.map((f) => flowSchema.safeParse(f).data)
+      : [];
   const seen = new Set<string>();
   const flows: LoadedFlow[] = [];
-  parsed.data.flows.forEach((flow, i) => {
-    const at = `flows[${i}]`;
-    if (seen.has(flow.id)) problems.push(`${at}.id: "${flow.id}" is used by another flow`);
+  candidates.forEach((flow, i) => {
+    if (!flow) return;
+    if (seen.has(flow.id)) problems.push(`flows[${i}].id: "${flow.id}" is used by another flow`);
     seen.add(flow.id);
-    const provider = PROVIDERS[flow.provider];
-    if (flow.sandbox && flow.baseUrl) {
-      problems.push(`${at}: set "baseUrl" (the provider's API) or "sandbox": true, not both`);
-    }
-    if (!flow.sandbox && !flow.baseUrl && !provider.defaultBaseUrl) {
-      problems.push(
-        `${at}.baseUrl: ${flow.provider} has no public default: set the API's base URL`,
-      );
-    }
-    if (flow.sandbox && !parsed.data.sandbox.enabled && !parsed.data.sandbox.url) {
-      problems.push(
-        `${at}.sandbox: set "sandbox": { "enabled": true } or a "sandbox.url" to reach`,
-      );
-    }
-    const optional = provider.fields.filter((f) => !f.required).map((f) => f.name);
-    for (const name of flow.optionalFields ?? []) {
-      if (!optional.includes(name)) {
-        problems.push(
-          `${at}.optionalFields: ${flow.provider} has no optional field "${name}" (it has: ${optional.join(', ') || 'none'})`,
-        );
-      }
-    }
-    for (const name of flow.hostValues) {
-      if (!provider.hostValues.includes(name)) {
-        problems.push(`${at}.hostValues: ${flow.provider} does not use "${name}"`);
-      }
-    }
-    const base = flow.sandbox ? SIMULATORS[flow.provider].flowSettings() : {};
-    const settings = provider.settings.safeParse({ ...base, ...flow.settings });
-    if (!settings.success) {
-      problems.push(...describe(settings.error.issues, [`flows[${i}]`, 'settings']));
-    }
-    flows.push({ ...flow, providerSettings: settings.success ? settings.data : undefined });
+    flows.push(checkFlow(flow, `flows[${i}]`, sandbox, problems));
   });
-  if (problems.length) throw new ConfigError(source, problems);
+  problems.push(...missing);
+  if (problems.length || !parsed.success) throw new ConfigError(source, problems);
   return { ...parsed.data, flows, source };
 }
 

@@ -20,6 +20,7 @@ function parse(pattern: string): ParsedPattern | undefined {
   if (!m) return undefined;
   const [, scheme = '', star, host = '', port = ''] = m;
   const defaultPort = scheme === 'https' ? '443' : '80';
+  if (port !== '' && port !== '*' && (Number(port) < 1 || Number(port) > 65535)) return undefined;
   return { scheme, anySubdomain: Boolean(star), host, port: port === defaultPort ? '' : port };
 }
 
@@ -44,7 +45,7 @@ export function originMatcher(patterns: readonly string[]): (origin: string) => 
       (p) =>
         p.scheme === scheme &&
         (p.port === '*' || p.port === url.port) &&
-        (p.anySubdomain ? host.endsWith(`.${p.host}`) : host === p.host),
+        (p.anySubdomain ? host.endsWith(`.${p.host}`) && !host.startsWith('.') : host === p.host),
     );
   };
 }

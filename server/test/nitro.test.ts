@@ -5,6 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import { sandboxRouter } from '../sandbox/index.ts';
 import { NITRO_SANDBOX } from '../sandbox/nitro.ts';
 import { demoConfig, nitroFields, startBff, type Bff, type FlowDocument } from './harness.ts';
 
@@ -219,5 +221,28 @@ describe('nitro: misconfiguration and unreadable answers', () => {
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(bff.logs.some((l) => l.includes('timed out'))).toBe(true);
+  });
+});
+
+describe('nitro: simulators running elsewhere (npm run sandbox)', () => {
+  it('reaches them through sandbox.url', async () => {
+    const app = express().use('/sandbox', sandboxRouter());
+    const remote = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const config = demoConfig();
+    config.sandbox = {
+      enabled: false,
+      url: `http://127.0.0.1:${(remote.address() as AddressInfo).port}`,
+    };
+    const bff = await startBff({ config });
+    try {
+      const res = await bff.register('nitro', { fields: nitroFields() });
+      expect(res.status).toBe(201);
+      expect((await bff.fetch('GET', '/sandbox/nitro/_requests')).status).toBe(404);
+    } finally {
+      await bff.close();
+      remote.close();
+    }
   });
 });

@@ -17,7 +17,7 @@ export function pickLocale(requested: readonly (string | null | undefined)[]): L
     const lower = tag.toLowerCase();
     const lang = lower.split('-')[0] ?? '';
     for (const candidate of [lower, lang]) {
-      if (candidate in LOCALES) return candidate as Locale;
+      if (Object.hasOwn(LOCALES, candidate)) return candidate as Locale;
     }
   }
   return 'en';
@@ -26,6 +26,6 @@ export function pickLocale(requested: readonly (string | null | undefined)[]): L
 /** Replaces `{name}` placeholders. */
 export function format(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) =>
-    key in params ? String(params[key]) : match,
+    Object.hasOwn(params, key) ? String(params[key]) : match,
   );
 }

@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import {
+  domainToAscii,
+  hasControlCharacters,
+  isPlausiblePhone,
+  isValidDomain,
+  isValidEmail,
+  isValidInn,
+  normalizeDomain,
+} from './validators.ts';
+
+describe('isValidInn', () => {
+  // Check digits computed by hand with the official weights, independently of the code under test:
+  // 10 digits: weights 2,4,10,3,5,9,4,6,8 over d1..d9, (sum mod 11) mod 10 = d10.
+  // 12 digits: weights 7,2,4,10,3,5,9,4,6,8 over d1..d10 -> d11;
+  //            weights 3,7,2,4,10,3,5,9,4,6,8 over d1..d11 -> d12.
+  it.each([
+    // Sberbank: 14+28+0+21+0+72+12+48+72 = 267, 267 mod 11 = 3.
+    ['7707083893', 'Sberbank'],
+    // Yandex: 14+28+30+18+10+0+28+30+32 = 190, 190 mod 11 = 3.
+    ['7736207543', 'Yandex'],
+    // VTB: 14+28+0+6+0+63+0+6+24 = 141, 141 mod 11 = 9.
+    ['7702070139', 'VTB'],
+    // Alfa-Bank: 14+28+20+24+5+54+32+54+56 = 287, 287 mod 11 = 1.
+    ['7728168971', 'Alfa-Bank'],
+    // Constructed from Sberbank's first eight digits: 195 + 8*3 = 219, 219 mod 11 = 10, 10 mod 10 = 0 (the "10 becomes 0" case).
+    ['7707083830', 'constructed, sum mod 11 = 10'],
+    // 5,0,0,1,0,0,7,3,2,2: 35+0+0+10+0+0+63+12+12+16 = 148, mod 11 = 5;
+    // then with 5: 15+0+0+4+0+0+35+27+8+12+40 = 141, mod 11 = 9.
+    ['500100732259', 'widely published 12-digit example'],
+    // 7,7,3,1,0,1,2,3,4,5: 49+14+12+10+0+5+18+12+24+40 = 184, mod 11 = 8;
+    // then with 8: 21+49+6+4+0+3+10+27+16+30+64 = 230, mod 11 = 10 -> 0.
+    ['773101234580', 'constructed 12-digit, second check digit 10 -> 0'],
+  ])('accepts %s (%s)', (inn) => {
+    expect(isValidInn(inn)).toBe(true);
+  });
+
+  it.each([
+    ['7707083894', '10 digits, wrong check digit'],
+    ['7736207540', '10 digits, wrong check digit'],
+    ['7707083831', '10 digits, check digit 10 kept instead of 0 (last digit 1)'],
+    ['500100732258', '12 digits, 11th right, 12th wrong'],
+    // 11th digit 4 instead of 5; 12th recomputed over that wrong 11th: 141 - 40 + 32 = 133 -> 1.
+    ['500100732241', '12 digits, 11th wrong, 12th consistent with it'],
+    ['773101234566', '12 digits, both check digits wrong (11th should be 8)'],
+    ['77070838931', '11 digits'],
+    ['770708389', '9 digits'],
+    ['7707083893000', '13 digits'],
+    ['77070838a3', 'a letter'],
+    ['ABCDEFGHIJ', 'letters only'],
+    ['', 'empty'],
+    ['7707 083893', 'inner space'],
+    [' 7707083893', 'leading space'],
+    ['7707083893 ', 'trailing space'],
+    ['7707-083893', 'dash'],
+    ['\uff17\uff17\uff10\uff17\uff10\uff18\uff13\uff18\uff19\uff13', 'full-width digits'],
+  ])('rejects %j (%s)', (inn) => {
+    expect(isValidInn(inn)).toBe(false);
+  });
+});
+
+describe('normalizeDomain', () => {
+  it.each([
+    ['https://Example.COM/', 'example.com'],
+    ['http://example.com', 'example.com'],
+    ['HTTPS://EXAMPLE.COM', 'example.com'],
+    ['  example.com  ', 'example.com'],
+    ['example.com/', 'example.com'],
+    ['example.com.', 'example.com'],
+    ['https://example.com./', 'example.com'],
+    ['www.example.com', 'www.example.com'],
+    ['https://Пример.РФ/', 'пример.рф'],
+    // Only http(s) is stripped and only one trailing slash: what is left fails isValidDomain.
+    ['ftp://example.com', 'ftp://example.com'],
+    ['https://example.com/path', 'example.com/path'],
+    ['example.com//', 'example.com/'],
+  ])('%j -> %j', (input, expected) => {
+    expect(normalizeDomain(input)).toBe(expected);
+  });
+});
+
+describe('isValidDomain', () => {
+  const label63 = 'a'.repeat(63);
+  // 5 labels of 49, 4 dots and ".com": 245 + 4 + 4 = 253 characters exactly.
+  const total253 = `${Array.from({ length: 5 }, () => 'a'.repeat(49)).join('.')}.com`;
+  const total255 = Array.from({ length: 4 }, () => label63).join('.');
+
+  it('builds the length fixtures it means to', () => {
+    expect(total253).toHaveLength(253);
+    expect(total255).toHaveLength(255);
+  });
+
+  it.each([
+    'example.com',
+    'shop.example.co.uk',
+    'www.example.com',
+    'my-shop.example.com',
+    'ab--cd.com',
+    'EXAMPLE.COM',
+    'пример.рф',
+    'xn--e1afmkfd.xn--p1ai',
+    'bücher.de',
+    `${label63}.com`,
+    total253,
+  ])('accepts %j', (domain) => {
+    expect(isValidDomain(domain)).toBe(true);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['https://example.com', 'scheme'],
+    ['example.com/path', 'path'],
+    ['example.com/', 'trailing slash'],
+    ['example.com?x=1', 'query'],
+    ['example.com#top', 'fragment'],
+    ['example.com:8080', 'port'],
+    ['user@example.com', 'credentials'],
+    ['localhost', 'single label'],
+    ['com', 'single label TLD'],
+    ['127.0.0.1', 'IPv4 address'],
+    ['1.2.3.4', 'IPv4 address'],
+    ['[::1]', 'IPv6 address'],
+    ['-shop.example.com', 'label starting with -'],
+    ['shop-.example.com', 'label ending with -'],
+    ['shop.-example.com', 'inner label starting with -'],
+    [`${'a'.repeat(64)}.com`, 'label of 64 characters'],
+    [total255, 'more than 253 characters'],
+    ['exa mple.com', 'inner space'],
+    [' example.com', 'leading space'],
+    ['example.com ', 'trailing space'],
+    ['example..com', 'empty label'],
+    ['.example.com', 'leading dot'],
+    ['example.com.', 'trailing dot (normalizeDomain removes it)'],
+    ['ex_ample.com', 'underscore'],
+    ['example.c', 'one-letter TLD'],
+    ['example.123', 'numeric TLD'],
+  ])('rejects %j (%s)', (domain) => {
+    expect(isValidDomain(domain)).toBe(false);
+  });
+});
+
+describe('domainToAscii', () => {
+  it.each([
+    ['пример.рф', 'xn--e1afmkfd.xn--p1ai'],
+    ['ПРИМЕР.РФ', 'xn--e1afmkfd.xn--p1ai'],
+    ['bücher.de', 'xn--bcher-kva.de'],
+    ['Example.COM', 'example.com'],
+    ['xn--e1afmkfd.xn--p1ai', 'xn--e1afmkfd.xn--p1ai'],
+  ])('%j -> %j', (domain, ascii) => {
+    expect(domainToAscii(domain)).toBe(ascii);
+  });
+});
+
+describe('isValidEmail', () => {
+  // A 64-character local part and a valid 190-character domain: 255 characters in all.
+  const longDomain = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(58)}.com`;
+  const longEmail = `${'l'.repeat(64)}@${longDomain}`;
+
+  it('builds the length fixture it means to, with parts valid on their own', () => {
+    expect(longEmail).toHaveLength(255);
+    expect(isValidDomain(longDomain)).toBe(true);
+    expect(isValidEmail(`l@${longDomain}`)).toBe(true);
+  });
+
+  it.each([
+    'user@example.com',
+    'first.last@example.com',
+    'user+tag@example.com',
+    'user@mail.sub.example.co.uk',
+    'user@пример.рф',
+    'пользователь@пример.рф',
+    'USER@EXAMPLE.COM',
+    "o'brien@example.com",
+    `${'a'.repeat(64)}@example.com`,
+  ])('accepts %j', (email) => {
+    expect(isValidEmail(email)).toBe(true);
+  });
+
+  it.each([
+    ['a@b', 'single-label domain'],
+    ['user@localhost', 'single-label domain'],
+    ['userexample.com', 'no @'],
+    ['@example.com', 'empty local part'],
+    ['user@', 'empty domain'],
+    ['us..er@example.com', 'double dot in local part'],
+    ['user@example..com', 'double dot in domain'],
+    ['.user@example.com', 'leading dot'],
+    ['user.@example.com', 'trailing dot in local part'],
+    ['us er@example.com', 'space in local part'],
+    ['user@exa mple.com', 'space in domain'],
+    [' user@example.com', 'leading space'],
+    ['"user"@example.com', 'quotes'],
+    ['user(x)@example.com', 'parentheses'],
+    ['user<x>@example.com', 'angle brackets'],
+    ['a@b@example.com', 'two @'],
+    [`${'a'.repeat(65)}@example.com`, 'local part of 65 characters'],
+    ['user@1.2.3.4', 'IP address domain'],
+    ['user@[127.0.0.1]', 'address literal'],
+    ['user@-example.com', 'domain label starting with -'],
+    [longEmail, 'valid parts but 255 characters in all'],
+  ])('rejects %j (%s)', (email) => {
+    expect(isValidEmail(email)).toBe(false);
+  });
+});
+
+describe('isPlausiblePhone', () => {
+  it.each([
+    '+44 20 7946 0958',
+    '+7 (912) 345-67-89',
+    '+7.912.345.67.89',
+    '8 912 345 67 89',
+    '1234567',
+    '+123456789012345',
+  ])('accepts %j', (phone) => {
+    expect(isPlausiblePhone(phone)).toBe(true);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['+', 'plus only'],
+    ['123456', '6 digits'],
+    ['+1234567890123456', '16 digits'],
+    ['++1234567', 'two plus signs'],
+    ['1234567+', 'plus at the end'],
+    ['12a4567', 'a letter'],
+    ['+7 912 345 67 89 ext 1', 'extension text'],
+    ['+7/9123456789', 'slash'],
+    ['+7_9123456789', 'underscore'],
+  ])('rejects %j (%s)', (phone) => {
+    expect(isPlausiblePhone(phone)).toBe(false);
+  });
+});
+
+describe('hasControlCharacters', () => {
+  it.each([
+    ['a\tb', 'tab'],
+    ['a\nb', 'line feed'],
+    ['a\rb', 'carriage return'],
+    ['a\u0000b', 'NUL'],
+    ['a\u001fb', 'U+001F, last C0'],
+    ['a\u007fb', 'DEL'],
+    ['a\u0080b', 'U+0080, first C1'],
+    ['a\u0085b', 'NEL (U+0085)'],
+    ['a\u009fb', 'U+009F, last C1'],
+  ])('finds %j (%s)', (value) => {
+    expect(hasControlCharacters(value)).toBe(true);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['Plain ASCII text, with punctuation!', 'ASCII'],
+    ['Привет, мир', 'Cyrillic'],
+    ['ООО «Ромашка» — № 1', 'Cyrillic with typographic quotes'],
+    ['Hi 👋🏽 👨‍👩‍👧', 'emoji, skin tone and ZWJ sequence'],
+    ['Zoë Ångström', 'Latin accents'],
+    ['a\u00a0b', 'NO-BREAK SPACE, just after C1'],
+  ])('finds none in %j (%s)', (value) => {
+    expect(hasControlCharacters(value)).toBe(false);
+  });
+});
+
+describe('isValidDomain refuses percent-escapes', () => {
+  it('does not let the URL parser decode ex%41mple.com into example.com', () => {
+    expect(isValidDomain('ex%41mple.com')).toBe(false);
+  });
+});
