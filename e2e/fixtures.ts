@@ -3,7 +3,10 @@
  * role (as a user finds it), the host page's recorded events, and the sandbox's control routes.
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { freshInn, unique } from '../server/test/data.ts';
 import { BFF_URL } from './playwright.config.ts';
+
+export { freshInn, unique };
 
 export { expect };
 
@@ -85,21 +88,6 @@ export const sandbox = {
     expect(res.status).toBe(200);
   },
 };
-
-let counter = 0;
-/** A unique e-mail / name per call, so tests never collide in the sandbox's state. */
-export function unique(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${Date.now().toString(36)}-${counter}`;
-}
-
-/** A valid 10-digit INN (organisation) not used before in this run. */
-export function freshInn(): string {
-  const weights = [2, 4, 10, 3, 5, 9, 4, 6, 8];
-  const nine = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(nine[i]), 0);
-  return `${nine}${(sum % 11) % 10}`;
-}
 
 export const test = base.extend<{ widget: SignupWidget }>({
   widget: async ({ page }, use) => {

@@ -21,15 +21,8 @@ export const INTELLECTMONEY_SANDBOX = {
   eshopId: 450_000,
 } as const;
 
-const REQUIRED = [
-  'UserToken',
-  'RequestId',
-  'FirstName',
-  'ContactPhone',
-  'Email',
-  'LeadSource',
-  'Inn',
-];
+/** The seed's required parameters: the first seven of the method's list. */
+const REQUIRED = REGISTER_PARAMS.slice(0, 7);
 
 type XmlValue = string | number | boolean | null | undefined | { [key: string]: XmlValue };
 

@@ -9,6 +9,9 @@ import { DEMO_CONFIG_PATH, parseConfig } from '../config/load.ts';
 import { createLogger } from '../logger.ts';
 import { startServer, type RunningServer } from '../main.ts';
 import { openStore } from '../store/index.ts';
+import { freshInn, unique } from './data.ts';
+
+export { freshInn, unique };
 
 export const ORIGIN = 'http://localhost:5173';
 
@@ -128,21 +131,6 @@ export async function startBff(
       await store.close();
     },
   };
-}
-
-let sequence = 0;
-/** A value unique within the test run. */
-export function unique(prefix: string): string {
-  sequence += 1;
-  return `${prefix}${Date.now().toString(36)}${sequence}`;
-}
-
-/** A valid 10-digit INN, different on every call. */
-export function freshInn(): string {
-  const weights = [2, 4, 10, 3, 5, 9, 4, 6, 8];
-  const nine = String(Math.floor(Math.random() * 1e9)).padStart(9, '0');
-  const sum = weights.reduce((acc, w, i) => acc + w * Number(nine[i]), 0);
-  return `${nine}${(sum % 11) % 10}`;
 }
 
 export function nitroFields(overrides: Record<string, string> = {}) {

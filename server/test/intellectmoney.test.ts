@@ -4,7 +4,11 @@
  * the generated password kept from logs, the journal and replays.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_STATE_RULES, intellectMoneySign } from '../providers/intellectmoney.ts';
+import {
+  DEFAULT_STATE_RULES,
+  REGISTER_PARAMS,
+  intellectMoneySign,
+} from '../providers/intellectmoney.ts';
 import { INTELLECTMONEY_SANDBOX } from '../sandbox/intellectmoney.ts';
 import {
   demoConfig,
@@ -104,20 +108,7 @@ describe('intellectmoney: registration', () => {
       LeadComment: 'Пришёл с выставки',
       LeadAttractor: 'Иванов И.И.',
     });
-    const order = [
-      'UserToken',
-      'RequestId',
-      'FirstName',
-      'ContactPhone',
-      'Email',
-      'LeadSource',
-      'Inn',
-      'InviteCode',
-      'UTMParams',
-      'LeadComment',
-      'LeadAttractor',
-    ];
-    const values = order.map((k) => (sent.body[k] as string | undefined) ?? '');
+    const values = REGISTER_PARAMS.map((k) => (sent.body[k] as string | undefined) ?? '');
     expect(sent.headers['sign']).toBe(
       intellectMoneySign(values, INTELLECTMONEY_SANDBOX.signSecretKey),
     );
