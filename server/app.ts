@@ -11,7 +11,7 @@ import { pinoHttp } from 'pino-http';
 import type { LoadedConfig } from './config/load.ts';
 import { HttpProblem } from './errors.ts';
 import { renderDemoPage } from './demo-page.ts';
-import { buildFlows } from './flows.ts';
+import { buildFlows, type Flow } from './flows.ts';
 import { notFound, problemHandler } from './http/problem.ts';
 import { createRegistrationService } from './registrations.ts';
 import { apiRouter } from './routes.ts';
@@ -31,7 +31,11 @@ export interface AppDeps {
   widgetDir?: string;
 }
 
-export type App = Express & { close(): Promise<void> };
+export type App = Express & {
+  /** The configured flows with their adapters (admin tools and tests reach adapters here). */
+  flows: Map<string, Flow>;
+  close(): Promise<void>;
+};
 
 /** A strict CSP for the pages this server renders itself (the demo page). */
 const pageCsp = helmet.contentSecurityPolicy({
@@ -131,6 +135,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   app.use(notFound);
   app.use(problemHandler);
 
+  app.flows = flows;
   app.close = async () => {
     await Promise.all([...flows.values()].map((flow) => flow.http.close()));
   };

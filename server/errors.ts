@@ -39,7 +39,11 @@ export type ProviderErrorKind =
   /** Our credentials or signature were refused: an operator must fix the configuration. */
   | 'misconfigured'
   /** An answer we cannot read: unexpected status, shape or content type. */
-  | 'bad_response';
+  | 'bad_response'
+  /** A confirmation code the provider refused (wrong or expired). */
+  | 'invalid_code'
+  /** The provider does not know the pending user or registration (any more). */
+  | 'not_found';
 
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;

@@ -61,13 +61,35 @@ export type NextStep =
 
 export type RegistrationStatus = 'completed' | 'queued' | 'failed' | 'awaiting-approval';
 
+/** A success the widget words differently from "registered". */
+export type RegistrationNotice = 'account-requested';
+
 export interface RegistrationResponse {
   id: string;
   status: RegistrationStatus;
   next?: NextStep;
   organisation?: { id?: string; name?: string; domain?: string };
+  notice?: RegistrationNotice;
   /** Only where the flow sets `revealGeneratedPassword` and only in the first answer. */
   account?: { password: string };
+}
+
+/** `POST /v1/registrations/:id/verify`: the six-digit code, spaces and dashes allowed. */
+export const verifyRequestSchema = z.strictObject({
+  code: z
+    .string({ error: 'invalid_code' })
+    .check(
+      z.overwrite((v) => v.replace(/[\s-]/g, '')),
+      z.regex(/^\d{6}$/, { error: 'invalid_code' }),
+    ),
+});
+
+/** `POST /v1/registrations/:id/resend`: 202 with when the next resend is allowed. */
+export interface ResendResponse {
+  id: string;
+  status: 'sent';
+  /** Seconds before another resend is accepted. */
+  retryAfter: number;
 }
 
 /** RFC 9457 problem details with our stable code. */

@@ -32,6 +32,10 @@ export const PROBLEM_CODES = [
   'rate_limited',
   'provider_unavailable',
   'provider_rejected',
+  'invalid_code',
+  'step_not_available',
+  'too_many_attempts',
+  'unauthorized',
   'internal_error',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -129,6 +129,8 @@ export function isFieldName(name: string): name is FieldName {
 export interface FieldRule {
   name: FieldName;
   required: boolean;
+  /** The only values the provider accepts (e.g. its country codes): rendered as a select. */
+  options?: readonly string[];
 }
 
 /**

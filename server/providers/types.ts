@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { HostValueName, NextStep, UtmKey } from '../../shared/api.ts';
+import type { HostValueName, NextStep, RegistrationNotice, UtmKey } from '../../shared/api.ts';
 import type { FieldRule, FieldValues } from '../../shared/fields.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 import type { ProviderHttp } from '../http/provider-http.ts';
@@ -21,16 +21,59 @@ export interface RegistrationInput {
 }
 
 export interface RegistrationResult {
+  /** What the user does next: null (done), enter a code, confirm an e-mail, await approval. */
   next: NextStep;
-  /** The provider's id for what was created, for the journal and operators. */
+  /** The provider's id for what was created, for the journal, operators and approvals. */
   providerRef?: string;
   organisation?: { id?: string; name?: string; domain?: string };
+  /** A result the widget words differently from "registered" (an account request was sent). */
+  notice?: RegistrationNotice;
+  /**
+   * Non-secret facts the follow-up steps need later (a username, the e-mail to resend to).
+   * Journaled with the registration; never put a token or password here.
+   */
+  state?: Record<string, string>;
   /** Shown once to the user where the flow allows it; never journaled or logged. */
   reveal?: { password: string };
 }
 
+/** What a follow-up step (verify, resend, approval) knows of its registration. */
+export interface FollowUpInput {
+  registrationId: string;
+  providerRef: string | null;
+  state: Record<string, string>;
+}
+
+/** A registration waiting for the partner's staff (next: await-approval). */
+export interface PendingApproval {
+  /** The provider's key for the pending user: what staff approve or reject. */
+  key: string;
+  email: string;
+  name: string;
+  organisationName: string;
+  createdAt: string;
+  /** Everything else the provider holds about the request (address, VAT…), for display. */
+  details: Record<string, string>;
+}
+
+export interface ApprovalsApi {
+  list(): Promise<PendingApproval[]>;
+  /** Links the user to a customer (an existing one, or one created from the profile), activates. */
+  approve(
+    key: string,
+    customer: { existing: string } | { create: true },
+  ): Promise<{ customer: string }>;
+  reject(key: string): Promise<void>;
+}
+
 export interface ProviderAdapter {
   register(input: RegistrationInput): Promise<RegistrationResult>;
+  /** Checks the six-digit code of a `verify-code` step; ProviderError `invalid_code` if wrong. */
+  verify?(input: FollowUpInput, code: string): Promise<void>;
+  /** Sends the code or confirmation e-mail of the current step again. */
+  resend?(input: FollowUpInput): Promise<void>;
+  /** The staff side of `await-approval` flows. */
+  approvals?: ApprovalsApi;
 }
 
 export interface AdapterDeps {

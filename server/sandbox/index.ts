@@ -1,8 +1,11 @@
 /** The simulators, one per provider id (DESIGN.md §4), and their mount under `/sandbox`. */
 import express, { type Router } from 'express';
 import type { ProviderId } from '../../shared/providers.ts';
+import { cloudsuiteSandboxFlow, createCloudsuiteSimulator } from './cloudsuite.ts';
+import { createHectareSimulator, hectareSandboxFlow } from './hectare.ts';
 import { createIntellectMoneySimulator, intellectMoneySandboxFlow } from './intellectmoney.ts';
 import { createNitroSimulator, nitroSandboxFlow } from './nitro.ts';
+import { createTiteliveSimulator, titeliveSandboxFlow } from './titelive.ts';
 import { simulatorRouter, type SimulatorApi } from './simulator.ts';
 
 export interface SimulatorDefinition {
@@ -15,7 +18,10 @@ export interface SimulatorDefinition {
 
 export const SIMULATORS: Record<ProviderId, SimulatorDefinition> = {
   nitro: { ...nitroSandboxFlow, create: createNitroSimulator },
+  hectare: { ...hectareSandboxFlow, create: createHectareSimulator },
+  cloudsuite: { ...cloudsuiteSandboxFlow, create: createCloudsuiteSimulator },
   intellectmoney: { ...intellectMoneySandboxFlow, create: createIntellectMoneySimulator },
+  titelive: { ...titeliveSandboxFlow, create: createTiteliveSimulator },
 };
 
 /** The URL a sandbox flow of `provider` calls, given where the simulators are mounted. */

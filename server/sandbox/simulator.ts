@@ -51,11 +51,24 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/** A message the simulated provider "sent" to an end user (a code, an activation link…). */
+export interface OutboxMessage {
+  to: string;
+  kind: string;
+  /** A confirmation code, where the message carries one. */
+  code?: string;
+  /** A link the user would follow, where the message carries one. */
+  link?: string;
+  at: string;
+}
+
 export interface SimulatorApi {
   /** The provider's routes, relative to the provider's base (DESIGN.md §4 paths). */
   router: Router;
-  /** Forgets every account, token and id the simulator handed out. */
+  /** Forgets every account, token, id and message the simulator handed out. */
   reset(): void;
+  /** What the provider sent to end users, oldest first (`GET _outbox`), for tests and demos. */
+  outbox?(): OutboxMessage[];
 }
 
 function fail(res: Response, mode: FaultMode): void {
@@ -83,6 +96,9 @@ export function simulatorRouter(api: SimulatorApi): Router {
 
   router.get('/_requests', (_req, res) => {
     res.json(requests);
+  });
+  router.get('/_outbox', (_req, res) => {
+    res.json(api.outbox?.() ?? []);
   });
   router.post('/_faults', (req, res) => {
     const parsed = faultsSchema.safeParse(req.body ?? {});

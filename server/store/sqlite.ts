@@ -30,6 +30,8 @@ const MIGRATIONS: readonly string[] = [
      detail TEXT
    );
    CREATE INDEX registration_events_by_registration ON registration_events (registration_id, at);`,
+  `ALTER TABLE registrations ADD COLUMN provider_state TEXT;
+   CREATE INDEX registrations_by_provider_ref ON registrations (flow_id, provider_ref);`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -63,6 +65,7 @@ interface Row {
   http_status: number | null;
   response: string | null;
   provider_ref: string | null;
+  provider_state: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -74,6 +77,7 @@ function toStored(row: Row | undefined): StoredRegistration | undefined {
     flowId: row.flow_id,
     status: row.status as StoredRegistration['status'],
     providerRef: row.provider_ref,
+    providerState: JSON.parse(row.provider_state ?? '{}') as Record<string, string>,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -92,13 +96,27 @@ export function openSqliteStore(path: string): Store {
     'SELECT * FROM registrations WHERE flow_id = ? AND idempotency_key = ?',
   );
   const byId = db.prepare<[string], Row>('SELECT * FROM registrations WHERE id = ?');
+  const byProviderRef = db.prepare<[string, string], Row>(
+    'SELECT * FROM registrations WHERE flow_id = ? AND provider_ref = ? ORDER BY created_at DESC LIMIT 1',
+  );
+  const setStatus = db.prepare('UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?');
+  // A history entry keeps the status the registration has after it.
+  const noteEvent = db.prepare(
+    `INSERT INTO registration_events (registration_id, at, status, detail)
+     SELECT id, ?, status, ? FROM registrations WHERE id = ?`,
+  );
+  const eventsSince = db.prepare<[string, string, number], { count: number; last: number | null }>(
+    `SELECT COUNT(*) AS count, MAX(at) AS last FROM registration_events
+     WHERE registration_id = ? AND detail = ? AND at >= ?`,
+  );
   const insert = db.prepare(
     `INSERT INTO registrations (id, flow_id, idempotency_key, request_hash, status, submission, created_at, updated_at)
      VALUES (@id, @flowId, @idempotencyKey, @requestHash, 'pending', @submission, @now, @now)`,
   );
   const update = db.prepare(
     `UPDATE registrations SET status = @status, http_status = @httpStatus, response = @response,
-       provider_ref = COALESCE(@providerRef, provider_ref), updated_at = @now WHERE id = @id`,
+       provider_ref = COALESCE(@providerRef, provider_ref),
+       provider_state = COALESCE(@providerState, provider_state), updated_at = @now WHERE id = @id`,
   );
   const event = db.prepare(
     'INSERT INTO registration_events (registration_id, at, status, detail) VALUES (?, ?, ?, ?)',
@@ -146,6 +164,7 @@ export function openSqliteStore(path: string): Store {
       httpStatus: outcome.httpStatus,
       response: JSON.stringify(outcome.response),
       providerRef: outcome.providerRef ?? null,
+      providerState: outcome.providerState ? JSON.stringify(outcome.providerState) : null,
       now,
     });
     event.run(id, now, outcome.status, outcome.detail ?? null);
@@ -166,6 +185,18 @@ export function openSqliteStore(path: string): Store {
       }),
     finish: (id, outcome) => settle(() => finish.immediate(id, outcome)),
     get: (id) => settle(() => toStored(byId.get(id))),
+    findByProviderRef: (flowId, ref) => settle(() => toStored(byProviderRef.get(flowId, ref))),
+    note: (id, entry) =>
+      settle(() =>
+        db
+          .transaction(() => {
+            const now = Date.now();
+            if (entry.status) setStatus.run(entry.status, now, id);
+            noteEvent.run(now, entry.detail, id);
+          })
+          .immediate(),
+      ),
+    history: (id, detail, since) => settle(() => eventsSince.get(id, detail, since)!),
     ping: () => settle(() => void db.prepare('SELECT 1').get()),
     close: () => settle(() => void db.close()),
   };

@@ -29,8 +29,17 @@ export interface Outcome {
   /** The answer given to the client, replayed for the same key; never holds a secret. */
   response: unknown;
   providerRef?: string;
+  /** Non-secret facts for follow-up steps (see RegistrationResult.state). */
+  providerState?: Record<string, string>;
   /** A short non-personal note for the status history (error code, provider state…). */
   detail?: string;
+}
+
+export interface HistoryEntry {
+  /** What happened: `verified`, `verify_failed`, `resend`, `approved`, `rejected`… */
+  detail: string;
+  /** The registration's new status, when the event changes it. */
+  status?: Exclude<StoredStatus, 'pending'>;
 }
 
 export interface StoredRegistration {
@@ -38,6 +47,7 @@ export interface StoredRegistration {
   flowId: string;
   status: StoredStatus;
   providerRef: string | null;
+  providerState: Record<string, string>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -50,6 +60,16 @@ export interface Store {
   begin(entry: NewRegistration): Promise<BeginResult>;
   finish(id: string, outcome: Outcome): Promise<void>;
   get(id: string): Promise<StoredRegistration | undefined>;
+  /** The registration a provider key belongs to (approvals are made by the provider's key). */
+  findByProviderRef(flowId: string, providerRef: string): Promise<StoredRegistration | undefined>;
+  /** Appends to a registration's history, changing its status where the entry says so. */
+  note(id: string, entry: HistoryEntry): Promise<void>;
+  /** How often `detail` happened to a registration since `since` (ms epoch), and when last. */
+  history(
+    id: string,
+    detail: string,
+    since: number,
+  ): Promise<{ count: number; last: number | null }>;
   /** Throws when the store cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,18 @@
+// PLACEHOLDER: replaced by the hectare adapter (issue 3). Not registered in any flow until then.
+import { z } from 'zod';
+import { ProviderError } from '../errors.ts';
+import { defineProvider } from './types.ts';
+
+export const hectare = defineProvider({
+  id: 'hectare',
+  fields: [{ name: 'email', required: true }],
+  hostValues: [],
+  settings: z.strictObject({}),
+  create() {
+    return {
+      register() {
+        return Promise.reject(new ProviderError('misconfigured', 'hectare is not implemented yet'));
+      },
+    };
+  },
+});
