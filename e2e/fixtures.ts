@@ -79,6 +79,18 @@ export const sandbox = {
     const res = await fetch(`${BFF_URL}/sandbox/${provider}/_requests`);
     return (await res.json()) as { method: string; path: string; body: Record<string, string> }[];
   },
+  async outbox(
+    provider: string,
+  ): Promise<{ to: string; kind: string; code?: string; link?: string }[]> {
+    const res = await fetch(`${BFF_URL}/sandbox/${provider}/_outbox`);
+    return (await res.json()) as { to: string; kind: string; code?: string }[];
+  },
+  /** The latest code the provider sent to `to`. */
+  async lastCode(provider: string, to: string): Promise<string> {
+    const code = (await this.outbox(provider)).filter((m) => m.to === to && m.code).at(-1)?.code;
+    if (!code) throw new Error(`${provider} sent no code to ${to}`);
+    return code;
+  },
   async faults(provider: string, faults: Record<string, unknown>): Promise<void> {
     const res = await fetch(`${BFF_URL}/sandbox/${provider}/_faults`, {
       method: 'POST',

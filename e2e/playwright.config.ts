@@ -8,6 +8,8 @@ const BFF_PORT = 8181;
 const HOST_PORT = 8182;
 export const BFF_URL = `http://localhost:${BFF_PORT}`;
 export const HOST_URL = `http://localhost:${HOST_PORT}`;
+/** The e2e server's admin token (a test value, never used outside this suite). */
+export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
 export default defineConfig({
   testDir: '.',
@@ -40,7 +42,12 @@ export default defineConfig({
       command: 'node --import tsx server/main.ts',
       cwd: '..',
       url: `${BFF_URL}/readyz`,
-      env: { PORT: String(BFF_PORT), STORE_URL: 'sqlite::memory:', LOG_LEVEL: 'warn' },
+      env: {
+        PORT: String(BFF_PORT),
+        STORE_URL: 'sqlite::memory:',
+        LOG_LEVEL: 'warn',
+        ORG_SIGNUP_ADMIN_TOKEN: ADMIN_TOKEN,
+      },
       reuseExistingServer: false,
       stdout: 'pipe',
     },

@@ -8,11 +8,14 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { adminRouter } from './admin/router.ts';
 import type { LoadedConfig } from './config/load.ts';
+import type { Secret } from './config/secret.ts';
 import { HttpProblem } from './errors.ts';
 import { renderDemoPage } from './demo-page.ts';
 import { buildFlows, type Flow } from './flows.ts';
 import { notFound, problemHandler } from './http/problem.ts';
+import { createFollowUpService } from './follow-ups.ts';
 import { createRegistrationService } from './registrations.ts';
 import { apiRouter } from './routes.ts';
 import { sandboxRouter } from './sandbox/index.ts';
@@ -29,6 +32,8 @@ export interface AppDeps {
   sandboxUrl?: string;
   /** Where the built widget is (default: dist/widget). */
   widgetDir?: string;
+  /** Turns the admin API on (`/admin/…`), behind this bearer token. */
+  adminToken?: Secret;
 }
 
 export type App = Express & {
@@ -124,7 +129,10 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  app.use('/v1', apiRouter({ flows, registrations }));
+  if (deps.adminToken) {
+    app.use('/admin', adminRouter({ flows, store: deps.store, token: deps.adminToken }));
+  }
+  app.use('/v1', apiRouter({ flows, registrations, followUps: createFollowUpService(deps.store) }));
   if (config.sandbox.enabled) app.use('/sandbox', sandboxRouter());
   const demoPage = renderDemoPage(config);
   app.get('/', pageCsp, (_req, res) => {

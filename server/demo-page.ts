@@ -4,6 +4,7 @@
  * the flows this server really has; no inline script or style (the page's CSP forbids them).
  */
 import type { LoadedConfig } from './config/load.ts';
+import type { ProviderId } from '../shared/providers.ts';
 import { PROVIDERS } from './providers/index.ts';
 
 const escapeHtml = (s: string) =>
@@ -12,9 +13,12 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-const PROVIDER_NAMES: Record<string, string> = {
+const PROVIDER_NAMES: Record<ProviderId, string> = {
   nitro: 'Nitro Commerce',
+  hectare: 'Hectare (Customer API)',
+  cloudsuite: 'CloudSuite',
   intellectmoney: 'IntellectMoney',
+  titelive: 'TiteLive',
 };
 
 export function renderDemoPage(config: LoadedConfig): string {
@@ -36,7 +40,7 @@ export function renderDemoPage(config: LoadedConfig): string {
         .join(' ');
       const where = flow.sandbox ? 'sandbox simulator' : 'live provider API';
       return `<section aria-labelledby="h-${escapeHtml(flow.id)}">
-  <h2 id="h-${escapeHtml(flow.id)}">${escapeHtml(PROVIDER_NAMES[flow.provider] ?? flow.provider)} <small>flow "${escapeHtml(flow.id)}", ${where}</small></h2>
+  <h2 id="h-${escapeHtml(flow.id)}">${escapeHtml(PROVIDER_NAMES[flow.provider])} <small>flow "${escapeHtml(flow.id)}", ${where}</small></h2>
   <pre><code>&lt;org-signup ${escapeHtml(attributes)}&gt;&lt;/org-signup&gt;</code></pre>
   <org-signup ${attributes}></org-signup>
 </section>`;

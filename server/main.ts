@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load.ts';
+import { Secret } from './config/secret.ts';
 import { createLogger } from './logger.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
@@ -28,6 +29,7 @@ export async function startServer(options: {
   port?: number;
   host?: string;
   widgetDir?: string;
+  adminToken?: Secret;
 }): Promise<RunningServer> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -41,6 +43,7 @@ export async function startServer(options: {
     log: options.log,
     sandboxUrl: url,
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   server.on('request', app);
   return {
@@ -71,7 +74,25 @@ async function main(): Promise<void> {
   }
   const store = openStore(process.env['STORE_URL'] || undefined);
   const port = Number(process.env['PORT'] || 8080);
-  const running = await startServer({ config, store, log, port });
+  const adminToken = process.env['ORG_SIGNUP_ADMIN_TOKEN'];
+  if (adminToken !== undefined && adminToken.length < 16) {
+    console.error(
+      'ORG_SIGNUP_ADMIN_TOKEN must be at least 16 characters (e.g. `openssl rand -hex 32`)',
+    );
+    process.exit(78);
+  }
+  const running = await startServer({
+    config,
+    store,
+    log,
+    port,
+    ...(adminToken ? { adminToken: new Secret(adminToken) } : {}),
+  });
+  log.info(
+    adminToken
+      ? 'admin API on at /admin'
+      : 'admin API off (set ORG_SIGNUP_ADMIN_TOKEN to turn it on)',
+  );
   log.info(
     {
       url: `http://localhost:${port}`,

@@ -21,7 +21,8 @@ export function normalizeForProvider(
   const out: FieldValues = { ...values };
   const errors: FieldErrors = {};
   if (values.phone !== undefined) {
-    const e164 = toE164(values.phone, options.phoneCountry);
+    // A national number is read in the flow's country, or else the country the user chose.
+    const e164 = toE164(values.phone, options.phoneCountry ?? values.country);
     if (e164) out.phone = e164;
     else errors.phone = 'invalid_phone';
   }

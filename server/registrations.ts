@@ -16,7 +16,7 @@ import type { Flow } from './flows.ts';
 import { normalizeForProvider } from './normalize.ts';
 import { problemBody } from './http/problem.ts';
 import type { RegistrationResult } from './providers/types.ts';
-import type { Outcome, Store, StoredStatus } from './store/types.ts';
+import type { Outcome, Store, StoredRegistration, StoredStatus } from './store/types.ts';
 
 /** Printable ASCII, 1 to 255 characters (DESIGN.md §3). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -47,7 +47,7 @@ const withoutSecrets = (values: FieldValues) =>
   );
 
 /** Public status: `pending` is "accepted, not done yet" to the outside. */
-const publicStatus = (status: StoredStatus): RegistrationStatus =>
+export const publicStatus = (status: StoredStatus): RegistrationStatus =>
   status === 'pending' ? 'queued' : status;
 
 function answerFor(id: string, result: RegistrationResult): RegistrationResponse {
@@ -56,6 +56,7 @@ function answerFor(id: string, result: RegistrationResult): RegistrationResponse
     status: result.next?.type === 'await-approval' ? 'awaiting-approval' : 'completed',
     next: result.next,
     ...(result.organisation ? { organisation: result.organisation } : {}),
+    ...(result.notice ? { notice: result.notice } : {}),
   };
 }
 
@@ -105,9 +106,7 @@ export interface RegistrationService {
     idempotencyKey: string | undefined,
     log: Logger,
   ): Promise<Answer>;
-  status(
-    id: string,
-  ): Promise<{ id: string; status: RegistrationStatus; flowId: string } | undefined>;
+  find(id: string): Promise<StoredRegistration | undefined>;
 }
 
 export function createRegistrationService(store: Store): RegistrationService {
@@ -141,18 +140,20 @@ export function createRegistrationService(store: Store): RegistrationService {
       }
 
       const submission = {
-        fields: normalised.values,
+        fields: withoutSecrets(normalised.values),
         hostValues,
         utm: request.utm ?? {},
         consent: request.consent ?? false,
       };
+      // Secret fields (passwords) stay out of the hash too: a stored hash of a request whose
+      // other values are known would let a password be guessed offline.
       const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
       const begun = await store.begin({
         id: crypto.randomUUID(),
         flowId: flow.id,
         idempotencyKey,
         requestHash,
-        submission: { ...submission, fields: withoutSecrets(normalised.values) },
+        submission,
       });
       switch (begun.kind) {
         case 'key_reused':
@@ -197,6 +198,7 @@ export function createRegistrationService(store: Store): RegistrationService {
           httpStatus: 201,
           response,
           ...(result.providerRef ? { providerRef: result.providerRef } : {}),
+          ...(result.state ? { providerState: result.state } : {}),
         };
         rlog.info({ outcome: outcome.status }, 'registration completed');
       } catch (err) {
@@ -236,11 +238,6 @@ export function createRegistrationService(store: Store): RegistrationService {
       };
     },
 
-    async status(id) {
-      const stored = await store.get(id);
-      return (
-        stored && { id: stored.id, status: publicStatus(stored.status), flowId: stored.flowId }
-      );
-    },
+    find: (id) => store.get(id),
   };
 }

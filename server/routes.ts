@@ -4,7 +4,9 @@ import { PROBLEM_CONTENT_TYPE } from '../shared/api.ts';
 import { HttpProblem } from './errors.ts';
 import { applyCors } from './http/cors.ts';
 import type { Flow } from './flows.ts';
-import type { RegistrationService } from './registrations.ts';
+import type { FollowUpService } from './follow-ups.ts';
+import { publicStatus, type Answer, type RegistrationService } from './registrations.ts';
+import type { StoredRegistration } from './store/types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const JSON_LIMIT = '16kb';
@@ -12,9 +14,10 @@ const JSON_LIMIT = '16kb';
 interface Deps {
   flows: Map<string, Flow>;
   registrations: RegistrationService;
+  followUps: FollowUpService;
 }
 
-export function apiRouter({ flows, registrations }: Deps): Router {
+export function apiRouter({ flows, registrations, followUps }: Deps): Router {
   const router = express.Router();
   const json = express.json({ limit: JSON_LIMIT, strict: true });
 
@@ -33,6 +36,12 @@ export function apiRouter({ flows, registrations }: Deps): Router {
   const flowCors = (req: Request, res: Response, next: NextFunction) => {
     const flow = flowOf(req);
     applyCors(req, res, next, { flowId: flow.id, isAllowedOrigin: flow.isAllowedOrigin });
+  };
+
+  /** A body is optional (resend); when there is one, it is JSON. */
+  const optionalJsonBody = (req: Request, res: Response, next: NextFunction) => {
+    if (!req.headers['content-type'] && !Number(req.headers['content-length'] ?? 0)) return next();
+    jsonBody(req, res, next);
   };
 
   /** JSON only: anything else is 415 before the body is read. */
@@ -58,25 +67,43 @@ export function apiRouter({ flows, registrations }: Deps): Router {
       req.get('idempotency-key'),
       req.log,
     );
+    send(res, answer);
+  });
+
+  /** Loads the registration named in the path and applies its flow's CORS and Origin check. */
+  router.use('/registrations/:id', async (req, res, next) => {
+    const id = String(req.params['id']);
+    const found = UUID.test(id) ? await registrations.find(id) : undefined;
+    const flow = found && flows.get(found.flowId);
+    if (!found || !flow)
+      return next(new HttpProblem(404, 'not_found', 'There is no such registration.'));
+    res.locals['registration'] = found;
+    res.locals['flow'] = flow;
+    applyCors(req, res, next, { flowId: flow.id, isAllowedOrigin: flow.isAllowedOrigin });
+  });
+  const loaded = (res: Response) => ({
+    registration: res.locals['registration'] as StoredRegistration,
+    flow: res.locals['flow'] as Flow,
+  });
+  const send = (res: Response, answer: Answer) => {
     res.status(answer.status).set({ 'cache-control': 'no-store', ...answer.headers });
     if (answer.status >= 400) res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(answer.body));
     else res.json(answer.body);
-  });
+  };
 
-  router.all('/registrations/:id', async (req, res, next) => {
-    const id = String(req.params['id']);
-    const found = UUID.test(id) ? await registrations.status(id) : undefined;
-    if (!found) return next(new HttpProblem(404, 'not_found', 'There is no such registration.'));
-    const flow = flows.get(found.flowId);
-    res.locals['registration'] = found;
-    applyCors(req, res, next, {
-      flowId: found.flowId,
-      isAllowedOrigin: (origin) => flow?.isAllowedOrigin(origin) ?? false,
-    });
-  });
   router.get('/registrations/:id', (_req, res) => {
-    const { id, status } = res.locals['registration'] as { id: string; status: string };
-    res.set('cache-control', 'no-store').json({ id, status });
+    const { registration } = loaded(res);
+    res
+      .set('cache-control', 'no-store')
+      .json({ id: registration.id, status: publicStatus(registration.status) });
+  });
+  router.post('/registrations/:id/verify', jsonBody, async (req, res) => {
+    const { registration, flow } = loaded(res);
+    send(res, await followUps.verify(flow, registration, req.body, req.log));
+  });
+  router.post('/registrations/:id/resend', optionalJsonBody, async (req, res) => {
+    const { registration, flow } = loaded(res);
+    send(res, await followUps.resend(flow, registration, req.log));
   });
 
   return router;

@@ -40,6 +40,8 @@ export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
 export interface FieldDescriptor extends FieldSpec {
   name: FieldName;
   required: boolean;
+  /** The only accepted values, where the provider restricts them (rendered as a select). */
+  options?: readonly string[];
 }
 
 /** `GET /v1/flows/:flow`: everything the widget needs, nothing secret. */
@@ -76,12 +78,10 @@ export interface RegistrationResponse {
 
 /** `POST /v1/registrations/:id/verify`: the six-digit code, spaces and dashes allowed. */
 export const verifyRequestSchema = z.strictObject({
-  code: z
-    .string({ error: 'invalid_code' })
-    .check(
-      z.overwrite((v) => v.replace(/[\s-]/g, '')),
-      z.regex(/^\d{6}$/, { error: 'invalid_code' }),
-    ),
+  code: z.string({ error: 'invalid_code' }).check(
+    z.overwrite((v) => v.replace(/[\s-]/g, '')),
+    z.regex(/^\d{6}$/, { error: 'invalid_code' }),
+  ),
 });
 
 /** `POST /v1/registrations/:id/resend`: 202 with when the next resend is allowed. */

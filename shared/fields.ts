@@ -3,6 +3,7 @@
  * Each has a zod/mini schema (shared by widget and server) and what the widget needs to render it.
  */
 import * as z from 'zod/mini';
+import { isCountryCode } from './countries.ts';
 import { FIELD_ERROR_CODES, type FieldErrorCode, type FieldErrors } from './errors.ts';
 import {
   hasControlCharacters,
@@ -37,7 +38,8 @@ export type FieldName = (typeof FIELD_NAMES)[number];
 
 /** How the widget renders a field: input type, autofill token, length bound, keyboard. */
 export interface FieldSpec {
-  type: 'text' | 'email' | 'tel' | 'password';
+  /** `select`: one of the field's `options` (or, for `country`, every ISO 3166 country). */
+  type: 'text' | 'email' | 'tel' | 'password' | 'select';
   autocomplete: string;
   maxLength: number;
   inputMode?: 'text' | 'email' | 'tel' | 'numeric' | 'url';
@@ -62,7 +64,7 @@ export const FIELD_SPECS: Record<FieldName, FieldSpec> = {
   // Room for the spaces or dashes people type; the schema checks 10 or 12 digits.
   inn: { ...text('off', 16), inputMode: 'numeric' },
   companyNumber: text('off', 32),
-  country: text('country', 2),
+  country: { type: 'select', autocomplete: 'country', maxLength: 2 },
   vat: text('off', 32),
   street: text('address-line1'),
   houseNumber: text('off', 16),
@@ -105,7 +107,7 @@ export const FIELD_SCHEMAS = {
   ),
   inn: base('inn', digitsOnly).check(z.refine(isValidInn, { error: 'invalid_inn' })),
   companyNumber: base('companyNumber'),
-  country: base('country').check(z.toUpperCase(), z.regex(/^[A-Z]{2}$/, { error: 'invalid' })),
+  country: base('country').check(z.toUpperCase(), z.refine(isCountryCode, { error: 'invalid' })),
   vat: base('vat'),
   street: base('street'),
   houseNumber: base('houseNumber'),
@@ -151,7 +153,10 @@ export function compactValues(values: Record<string, unknown>): Record<string, u
 export function fieldsSchema(rules: readonly FieldRule[]) {
   const shape: Record<string, z.ZodMiniType<unknown, unknown>> = {};
   for (const rule of rules) {
-    const schema = FIELD_SCHEMAS[rule.name];
+    const { options } = rule;
+    const schema = options
+      ? FIELD_SCHEMAS[rule.name].check(z.refine((v) => options.includes(v), { error: 'invalid' }))
+      : FIELD_SCHEMAS[rule.name];
     shape[rule.name] = rule.required ? schema : z.optional(schema);
   }
   return z.strictObject(shape);

@@ -8,11 +8,12 @@ import type {
   Problem,
   RegistrationRequest,
   RegistrationResponse,
+  ResendResponse,
 } from '../shared/api.ts';
 import type { FieldErrors, ProblemCode } from '../shared/errors.ts';
 
-export type SubmitOutcome =
-  | { kind: 'success'; response: RegistrationResponse }
+export type SubmitOutcome<T = RegistrationResponse> =
+  | { kind: 'success'; response: T }
   | { kind: 'fields'; code: ProblemCode; errors: FieldErrors }
   /** Worth trying again with the same details: provider down, rate limited, network. */
   | { kind: 'retry'; code: ProblemCode | 'network'; retryAfter?: number }
@@ -70,18 +71,18 @@ export async function loadFlow(
   return (await res.json()) as FlowDescriptor;
 }
 
-export async function submitRegistration(
-  endpoint: string,
-  flow: string,
-  body: RegistrationRequest,
-  idempotencyKey: string,
+/** POSTs JSON to the BFF and sorts the answer into what the element shows. */
+async function post<T>(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
   signal: AbortSignal,
-): Promise<SubmitOutcome> {
+): Promise<SubmitOutcome<T>> {
   let res: Response;
   try {
-    res = await fetch(`${endpoint}/v1/flows/${encodeURIComponent(flow)}/registrations`, {
+    res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
       signal,
       credentials: 'omit',
@@ -90,15 +91,48 @@ export async function submitRegistration(
     if (signal.aborted) throw err;
     return { kind: 'retry', code: 'network' };
   }
-  if (res.ok) return { kind: 'success', response: (await res.json()) as RegistrationResponse };
+  if (res.ok) return { kind: 'success', response: (await res.json()) as T };
   const problem = await problemOf(res);
   const code = problem.code ?? 'internal_error';
+  const retryAfter = Number(res.headers.get('retry-after'));
+  const wait = retryAfter > 0 ? { retryAfter } : {};
   if (problem.errors && Object.keys(problem.errors).length) {
     return { kind: 'fields', code, errors: problem.errors };
   }
   if (res.status === 429 || res.status === 503 || res.status === 502 || code === 'in_progress') {
-    const retryAfter = Number(res.headers.get('retry-after'));
-    return { kind: 'retry', code, ...(retryAfter > 0 ? { retryAfter } : {}) };
+    return { kind: 'retry', code, ...wait };
   }
   return { kind: 'failed', code, ...(problem.detail ? { detail: problem.detail } : {}) };
+}
+
+export function submitRegistration(
+  endpoint: string,
+  flow: string,
+  body: RegistrationRequest,
+  idempotencyKey: string,
+  signal: AbortSignal,
+): Promise<SubmitOutcome<RegistrationResponse>> {
+  return post(
+    `${endpoint}/v1/flows/${encodeURIComponent(flow)}/registrations`,
+    body,
+    { 'idempotency-key': idempotencyKey },
+    signal,
+  );
+}
+
+export function verifyCode(
+  endpoint: string,
+  registrationId: string,
+  code: string,
+  signal: AbortSignal,
+): Promise<SubmitOutcome<RegistrationResponse>> {
+  return post(`${endpoint}/v1/registrations/${registrationId}/verify`, { code }, {}, signal);
+}
+
+export function resendStep(
+  endpoint: string,
+  registrationId: string,
+  signal: AbortSignal,
+): Promise<SubmitOutcome<ResendResponse>> {
+  return post(`${endpoint}/v1/registrations/${registrationId}/resend`, {}, {}, signal);
 }

@@ -11,12 +11,15 @@ import {
   type RegistrationResponse,
 } from '../shared/api.ts';
 import type { FieldErrorCode, FieldErrors } from '../shared/errors.ts';
+import { COUNTRY_CODES } from '../shared/countries.ts';
 import { FIELD_SCHEMAS, FIELD_SPECS, isFieldName, validateFields } from '../shared/fields.ts';
 import { LOCALES, format, pickLocale, type StringKey, type Strings } from '../shared/i18n/index.ts';
 import {
   loadFlow,
   newIdempotencyKey,
+  resendStep,
   submitRegistration,
+  verifyCode,
   FlowLoadError,
   type SubmitOutcome,
 } from './api.ts';
@@ -96,6 +99,15 @@ export class OrgSignup extends LitElement {
   @state() private _showSummary = false;
   @state() private _problem?: string;
   @state() private _result?: RegistrationResponse;
+  /** Follow-up steps: the code typed, its error, a call in flight, messages, resend cool-down. */
+  @state() private _code = '';
+  @state() private _codeError?: FieldErrorCode;
+  @state() private _stepBusy = false;
+  @state() private _stepProblem?: string;
+  @state() private _stepNote?: string;
+  @state() private _cooldownUntil = 0;
+  private _cooldownTimer?: ReturnType<typeof setInterval>;
+  private _stepAbort?: AbortController;
 
   @query('form') private _form?: HTMLFormElement;
 
@@ -247,23 +259,68 @@ export class OrgSignup extends LitElement {
         }</label
       >
       ${hint ? html`<p class="hint" id="h-${name}">${hint}</p>` : nothing}
-      <input
-        part="input"
-        id="f-${name}"
-        name=${name}
-        type=${field.type}
-        autocomplete=${field.autocomplete}
-        inputmode=${ifDefined(field.inputMode)}
-        maxlength=${field.maxLength}
-        ?required=${field.required}
-        aria-invalid=${error ? 'true' : 'false'}
-        aria-describedby=${ifDefined(describedBy || undefined)}
-        .value=${live(this._values[name] ?? '')}
-        @input=${this._onInput}
-        @blur=${this._onBlur}
-      />
+      ${
+        field.type === 'select'
+          ? this._renderSelect(field, error, describedBy)
+          : html`<input
+              part="input"
+              id="f-${name}"
+              name=${name}
+              type=${field.type}
+              autocomplete=${field.autocomplete}
+              inputmode=${ifDefined(field.inputMode)}
+              maxlength=${field.maxLength}
+              ?required=${field.required}
+              aria-invalid=${error ? 'true' : 'false'}
+              aria-describedby=${ifDefined(describedBy || undefined)}
+              .value=${live(this._values[name] ?? '')}
+              @input=${this._onInput}
+              @blur=${this._onBlur}
+            />`
+      }
       <p class="error" part="error" id="e-${name}">${this._errorText(error)}</p>
     </div>`;
+  }
+
+  /** A choice among the field's options (country: every ISO 3166 country), named in the locale. */
+  private _renderSelect(
+    field: FieldDescriptor,
+    error: FieldErrorCode | undefined,
+    describedBy: string,
+  ): TemplateResult {
+    const value = this._values[field.name] ?? '';
+    return html`<select
+      part="input"
+      id="f-${field.name}"
+      name=${field.name}
+      autocomplete=${field.autocomplete}
+      ?required=${field.required}
+      aria-invalid=${error ? 'true' : 'false'}
+      aria-describedby=${ifDefined(describedBy || undefined)}
+      @change=${this._onInput}
+      @blur=${this._onBlur}
+    >
+      <option value="" ?selected=${!value}>${this._t('form.choose')}</option>
+      ${this._options(field).map(
+        ([code, label]) =>
+          html`<option value=${code} ?selected=${code === value}>${label}</option>`,
+      )}
+    </select>`;
+  }
+
+  /** [value, label] pairs sorted by label; country codes get their names in the locale. */
+  private _options(field: FieldDescriptor): [string, string][] {
+    const codes = field.options ?? (field.name === 'country' ? COUNTRY_CODES : []);
+    let names: Intl.DisplayNames | undefined;
+    try {
+      if (field.name === 'country')
+        names = new Intl.DisplayNames([this._locale], { type: 'region' });
+    } catch {
+      names = undefined;
+    }
+    return codes
+      .map((code): [string, string] => [code, names?.of(code) ?? code])
+      .sort((a, b) => a[1].localeCompare(b[1], this._locale));
   }
 
   private _renderConsent(): TemplateResult {
@@ -308,17 +365,104 @@ export class OrgSignup extends LitElement {
     </div>`;
   }
 
+  /** After a successful submission: the next step, or the closing message. */
   private _renderResult(result: RegistrationResponse): TemplateResult {
-    return html`<div class="panel" lang=${this._locale}>
-      <div class="message success" part="message" role="status">
-        <h2 id="done" tabindex="-1">${this._t('done.title')}</h2>
-        <p>${this._t(result.status === 'queued' ? 'done.queued' : 'done.body')}</p>
-        ${
-          result.account
-            ? html`<p>${this._t('done.password')} <code>${result.account.password}</code></p>`
-            : nothing
-        }
+    const next = result.next;
+    const email = this._values['email'] ?? '';
+    switch (next?.type) {
+      case 'verify-code':
+        return this._renderVerify(email);
+      case 'confirm-email':
+        return this._renderPanel(
+          'step.email.title',
+          this._t('step.email.body', { email }),
+          next.canResend ? this._renderResend('step.resend.email') : nothing,
+        );
+      case 'await-approval':
+        return this._renderPanel('step.approval.title', this._t('step.approval.body'));
+    }
+    if (result.notice === 'account-requested') {
+      return this._renderPanel('done.requested.title', this._t('done.requested.body'));
+    }
+    return this._renderPanel(
+      'done.title',
+      this._t(result.status === 'queued' ? 'done.queued' : 'done.body'),
+      result.account
+        ? html`<p>${this._t('done.password')} <code>${result.account.password}</code></p>`
+        : nothing,
+    );
+  }
+
+  /** A step's panel; its heading takes focus when it appears, so it is read out. */
+  private _renderPanel(
+    title: StringKey,
+    body: string,
+    extra: TemplateResult | typeof nothing = nothing,
+  ): TemplateResult {
+    return html`<div class="panel message success" part="message" lang=${this._locale}>
+      <h2 id="step" tabindex="-1">${this._t(title)}</h2>
+      <p>${body}</p>
+      ${this._alert(this._stepProblem)} ${extra}
+    </div>`;
+  }
+
+  private _renderVerify(email: string): TemplateResult {
+    const busy = this._stepBusy;
+    const error = this._codeError;
+    return html`<form
+      part="form"
+      novalidate
+      lang=${this._locale}
+      aria-busy=${busy ? 'true' : 'false'}
+      @submit=${this._onVerify}
+    >
+      <h2 id="step" tabindex="-1">${this._t('step.verify.title')}</h2>
+      <p>${this._t('step.verify.body', { email })}</p>
+      ${this._alert(this._stepProblem)}
+      <div class="field" part="field">
+        <label part="label" for="f-code">${this._t('field.code')}</label>
+        <input
+          part="input"
+          id="f-code"
+          name="code"
+          type="text"
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          maxlength="9"
+          required
+          aria-invalid=${error ? 'true' : 'false'}
+          aria-describedby=${ifDefined(error ? 'e-code' : undefined)}
+          .value=${live(this._code)}
+          @input=${(e: Event) => {
+            this._code = (e.target as HTMLInputElement).value;
+            this._codeError = undefined;
+          }}
+        />
+        <p class="error" part="error" id="e-code">${this._errorText(error)}</p>
       </div>
+      <button part="submit" type="submit" ?disabled=${busy}>
+        ${busy ? this._t('step.verify.submitting') : this._t('step.verify.submit')}
+      </button>
+      ${this._renderResend('step.resend.code')}
+    </form>`;
+  }
+
+  private _renderResend(label: StringKey): TemplateResult {
+    const wait = Math.ceil((this._cooldownUntil - Date.now()) / 1000);
+    return html`<div class="resend">
+      <button
+        type="button"
+        class="secondary"
+        ?disabled=${wait > 0 || this._stepBusy}
+        aria-describedby="resend-note"
+        @click=${this._onResend}
+      >
+        ${this._t(label)}
+      </button>
+      <p class="note" id="resend-note">
+        ${wait > 0 ? this._t('step.resend.wait', { seconds: wait }) : ''}
+      </p>
+      <p class="note" role="status">${this._stepNote ?? ''}</p>
     </div>`;
   }
 
@@ -436,7 +580,7 @@ export class OrgSignup extends LitElement {
         const { response } = outcome;
         this._result = response;
         await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>('#done')?.focus();
+        this.renderRoot.querySelector<HTMLElement>('#step')?.focus();
         this._emit('org-signup-success', {
           registrationId: response.id,
           status: response.status,
@@ -467,6 +611,111 @@ export class OrgSignup extends LitElement {
           console.error(`<org-signup flow="${this.flow}">: ${outcome.code}: ${outcome.detail}`);
         this._problem = this._t('problem.generic');
         this._emit('org-signup-error', { code: outcome.code, errors: {} });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._stepAbort?.abort();
+    clearInterval(this._cooldownTimer);
+  }
+
+  /** Runs one follow-up call (verify or resend): one at a time, aborted if the element goes. */
+  private async _step<T>(
+    call: (signal: AbortSignal) => Promise<SubmitOutcome<T>>,
+  ): Promise<SubmitOutcome<T> | undefined> {
+    if (this._stepBusy || !this._result) return undefined;
+    this._stepBusy = true;
+    this._stepProblem = undefined;
+    this._stepNote = undefined;
+    this._stepAbort = new AbortController();
+    try {
+      return await call(this._stepAbort.signal);
+    } catch {
+      return undefined; // aborted: the element was removed
+    } finally {
+      this._stepBusy = false;
+    }
+  }
+
+  private _startCooldown(seconds: number): void {
+    this._cooldownUntil = Date.now() + seconds * 1000;
+    clearInterval(this._cooldownTimer);
+    this._cooldownTimer = setInterval(() => {
+      if (Date.now() >= this._cooldownUntil) clearInterval(this._cooldownTimer);
+      this.requestUpdate();
+    }, 1000);
+  }
+
+  private async _onVerify(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const result = this._result;
+    if (!result) return;
+    const code = this._code.replace(/[\s-]/g, '');
+    if (!/^\d{6}$/.test(code)) {
+      this._codeError = 'invalid_code';
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('#f-code')?.focus();
+      return;
+    }
+    const outcome = await this._step((signal) =>
+      verifyCode(this._endpoint, result.id, code, signal),
+    );
+    if (!outcome) return;
+    if (outcome.kind === 'success') {
+      this._result = { ...result, status: 'completed', next: null };
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('#step')?.focus();
+      this._emit('org-signup-success', {
+        registrationId: result.id,
+        status: 'completed',
+        next: null,
+      });
+      this._redirect(this._result);
+      return;
+    }
+    if (outcome.kind === 'fields') {
+      this._codeError = 'invalid_code';
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLInputElement>('#f-code')?.focus();
+    } else {
+      this._stepProblem = this._problemText(outcome.code);
+    }
+    this._emit('org-signup-error', {
+      code: outcome.code,
+      errors: outcome.kind === 'fields' ? outcome.errors : {},
+    });
+  }
+
+  private async _onResend(): Promise<void> {
+    const result = this._result;
+    if (!result) return;
+    const outcome = await this._step((signal) => resendStep(this._endpoint, result.id, signal));
+    if (!outcome) return;
+    if (outcome.kind === 'success') {
+      this._stepNote = this._t('step.resend.sent');
+      this._code = '';
+      this._codeError = undefined;
+      this._startCooldown(outcome.response.retryAfter);
+      return;
+    }
+    if (outcome.kind === 'retry' && outcome.retryAfter) this._startCooldown(outcome.retryAfter);
+    if (outcome.code !== 'too_many_attempts') this._stepProblem = this._problemText(outcome.code);
+    this._emit('org-signup-error', { code: outcome.code, errors: {} });
+  }
+
+  private _problemText(code: string): string {
+    switch (code) {
+      case 'rate_limited':
+        return this._t('problem.rate_limited');
+      case 'too_many_attempts':
+        return this._t('problem.too_many_attempts');
+      case 'network':
+        return this._t('problem.network');
+      case 'provider_unavailable':
+        return this._t('problem.provider_unavailable');
+      default:
+        return this._t('problem.generic');
     }
   }
 

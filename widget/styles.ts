@@ -81,7 +81,8 @@ export const styles = css`
   input[type='email'],
   input[type='tel'],
   input[type='password'],
-  input:not([type]) {
+  input:not([type]),
+  select {
     font: inherit;
     color: var(--_fg);
     background: var(--_field-bg);
@@ -92,11 +93,13 @@ export const styles = css`
     inline-size: 100%;
     min-block-size: 2.75rem;
   }
-  input[aria-invalid='true'] {
+  input[aria-invalid='true'],
+  select[aria-invalid='true'] {
     border-color: var(--_error);
     border-width: 2px;
   }
   input:focus-visible,
+  select:focus-visible,
   button:focus-visible,
   a:focus-visible,
   [tabindex='-1']:focus-visible {
@@ -153,6 +156,10 @@ export const styles = css`
   }
   .success {
     border-inline-start-color: var(--_success);
+  }
+  .resend {
+    display: grid;
+    gap: calc(var(--_space) / 4);
   }
   h2 {
     font-size: 1.25em;

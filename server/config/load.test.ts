@@ -74,13 +74,19 @@ describe('parseConfig', () => {
     const config = parseConfig(demoDocument(), {});
     expect(config.source).toBe('the configuration');
     expect(config.sandbox.enabled).toBe(true);
-    expect(config.flows).toHaveLength(2);
+    // DESIGN.md §4: one sandbox flow per provider, with the provider's id.
     expect(config.flows.map((f) => [f.id, f.provider, f.sandbox])).toEqual([
       ['nitro', 'nitro', true],
+      ['hectare', 'hectare', true],
+      ['cloudsuite', 'cloudsuite', true],
       ['intellectmoney', 'intellectmoney', true],
+      ['titelive', 'titelive', true],
     ]);
     for (const flow of config.flows) expect(flow.providerSettings).toBeDefined();
-    expect(config.flows[1]?.hostValues).toEqual(['leadComment', 'leadAttractor']);
+    expect(config.flows.find((f) => f.id === 'intellectmoney')?.hostValues).toEqual([
+      'leadComment',
+      'leadAttractor',
+    ]);
   });
 
   it('applies the flow defaults', () => {
@@ -397,7 +403,13 @@ describe('loadConfig', () => {
     for (const env of [{}, { ORG_SIGNUP_CONFIG: '' }]) {
       const config = loadConfig(env);
       expect(config.source).toBe(DEMO_CONFIG_PATH);
-      expect(config.flows.map((f) => f.id)).toEqual(['nitro', 'intellectmoney']);
+      expect(config.flows.map((f) => f.id)).toEqual([
+        'nitro',
+        'hectare',
+        'cloudsuite',
+        'intellectmoney',
+        'titelive',
+      ]);
     }
   });
 });

@@ -9,6 +9,8 @@ import { z } from 'zod';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string's parameters (a resend's e-mail, a list's filters). */
+  query: Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
   /** Set when a fault was injected into this request. */
@@ -119,9 +121,12 @@ export function simulatorRouter(api: SimulatorApi): Router {
   });
 
   router.use((req: Request, res: Response, next) => {
+    // A simulator's own extra control routes (`_clock`, `_pool`…) are not provider traffic.
+    if (req.path.startsWith('/_')) return next();
     const entry: RecordedRequest = {
       method: req.method,
       path: req.path,
+      query: { ...req.query },
       headers: { ...req.headers },
       body: req.body ?? null,
     };

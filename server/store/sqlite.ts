@@ -6,7 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BeginResult, NewRegistration, Outcome, Store, StoredRegistration } from './types.ts';
+import type {
+  BeginResult,
+  HistoryCount,
+  NewRegistration,
+  Outcome,
+  Store,
+  StoredRegistration,
+} from './types.ts';
 
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE registrations (
@@ -78,6 +85,7 @@ function toStored(row: Row | undefined): StoredRegistration | undefined {
     status: row.status as StoredRegistration['status'],
     providerRef: row.provider_ref,
     providerState: JSON.parse(row.provider_state ?? '{}') as Record<string, string>,
+    response: JSON.parse(row.response ?? 'null') as unknown,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
@@ -105,8 +113,8 @@ export function openSqliteStore(path: string): Store {
     `INSERT INTO registration_events (registration_id, at, status, detail)
      SELECT id, ?, status, ? FROM registrations WHERE id = ?`,
   );
-  const eventsSince = db.prepare<[string, string, number], { count: number; last: number | null }>(
-    `SELECT COUNT(*) AS count, MAX(at) AS last FROM registration_events
+  const eventsSince = db.prepare<[string, string, number], HistoryCount>(
+    `SELECT COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last FROM registration_events
      WHERE registration_id = ? AND detail = ? AND at >= ?`,
   );
   const insert = db.prepare(

@@ -35,6 +35,13 @@ export interface Outcome {
   detail?: string;
 }
 
+export interface HistoryCount {
+  count: number;
+  /** ms epoch of the earliest and latest matching entries; null when there are none. */
+  first: number | null;
+  last: number | null;
+}
+
 export interface HistoryEntry {
   /** What happened: `verified`, `verify_failed`, `resend`, `approved`, `rejected`… */
   detail: string;
@@ -48,6 +55,8 @@ export interface StoredRegistration {
   status: StoredStatus;
   providerRef: string | null;
   providerState: Record<string, string>;
+  /** The answer given to the client (what `next` step it was sent to). */
+  response: unknown;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -65,11 +74,7 @@ export interface Store {
   /** Appends to a registration's history, changing its status where the entry says so. */
   note(id: string, entry: HistoryEntry): Promise<void>;
   /** How often `detail` happened to a registration since `since` (ms epoch), and when last. */
-  history(
-    id: string,
-    detail: string,
-    since: number,
-  ): Promise<{ count: number; last: number | null }>;
+  history(id: string, detail: string, since: number): Promise<HistoryCount>;
   /** Throws when the store cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
 import { DEMO_CONFIG_PATH, parseConfig } from '../config/load.ts';
+import { Secret } from '../config/secret.ts';
 import { createLogger } from '../logger.ts';
 import { startServer, type RunningServer } from '../main.ts';
 import { openStore } from '../store/index.ts';
@@ -57,6 +58,7 @@ export interface Bff {
     {
       method: string;
       path: string;
+      query: Record<string, unknown>;
       headers: Record<string, string>;
       body: Record<string, unknown>;
     }[]
@@ -66,7 +68,7 @@ export interface Bff {
 }
 
 export async function startBff(
-  options: { config?: ConfigDocument; env?: Record<string, string> } = {},
+  options: { config?: ConfigDocument; env?: Record<string, string>; adminToken?: string } = {},
 ): Promise<Bff> {
   const logs: string[] = [];
   const log = createLogger({
@@ -75,7 +77,14 @@ export async function startBff(
   });
   const config = parseConfig(options.config ?? demoConfig(), { ...options.env }, 'test config');
   const store = openStore('sqlite::memory:');
-  const server = await startServer({ config, store, log, port: 0, host: '127.0.0.1' });
+  const server = await startServer({
+    config,
+    store,
+    log,
+    port: 0,
+    host: '127.0.0.1',
+    ...(options.adminToken ? { adminToken: new Secret(options.adminToken) } : {}),
+  });
 
   async function fetchJson<T>(
     method: string,

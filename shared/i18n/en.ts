@@ -55,6 +55,24 @@ export const en = {
   'done.body': 'Thank you. Your organisation is registered.',
   'done.queued': 'Thank you. We received your registration and will complete it shortly.',
   'done.password': 'Your generated password (shown once, keep it safe):',
+  'field.code': 'Confirmation code',
+  'form.choose': 'Choose…',
+  'problem.too_many_attempts': 'Too many attempts. Ask for a new code, then try again.',
+  'step.verify.title': 'Enter your confirmation code',
+  'step.verify.body': 'We sent a six-digit code to {email}.',
+  'step.verify.submit': 'Confirm',
+  'step.verify.submitting': 'Checking…',
+  'step.resend.code': 'Send a new code',
+  'step.resend.email': 'Send the e-mail again',
+  'step.resend.wait': 'You can ask again in {seconds} s.',
+  'step.resend.sent': 'Sent. Check your inbox and spam folder.',
+  'step.email.title': 'Check your e-mail',
+  'step.email.body': 'We sent a confirmation link to {email}. Open it to activate your account.',
+  'step.approval.title': 'Request received',
+  'step.approval.body':
+    'Your registration is waiting for approval. You will receive an e-mail when your account is activated.',
+  'done.requested.title': 'Request sent',
+  'done.requested.body': 'Thank you. Our team will be in touch to set up your account.',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -7,8 +7,8 @@ const localeEntries = Object.entries(LOCALES);
 const enKeys = Object.keys(LOCALES.en).sort();
 
 describe('LOCALES', () => {
-  it('has en and ru, and LOCALE_IDS lists exactly them', () => {
-    expect([...LOCALE_IDS].sort()).toEqual(['en', 'ru']);
+  it('has en, nl and ru, and LOCALE_IDS lists exactly them', () => {
+    expect([...LOCALE_IDS].sort()).toEqual(['en', 'nl', 'ru']);
     expect(Object.keys(LOCALES).sort()).toEqual([...LOCALE_IDS].sort());
   });
 

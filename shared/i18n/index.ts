@@ -1,9 +1,10 @@
 import { en, type StringKey, type Strings } from './en.ts';
+import { nl } from './nl.ts';
 import { ru } from './ru.ts';
 
 export type { StringKey, Strings };
 
-export const LOCALES = { en, ru } satisfies Record<string, Strings>;
+export const LOCALES = { en, ru, nl } satisfies Record<string, Strings>;
 export type Locale = keyof typeof LOCALES;
 export const LOCALE_IDS = Object.keys(LOCALES) as Locale[];
 

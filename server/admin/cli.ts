@@ -1,0 +1,162 @@
+/**
+ * `npm run admin -- <command>`: the admin API from a terminal, with readable output.
+ *
+ *   approvals list [--flow F] [--json]
+ *   approvals approve KEY (--customer CUSTOMER_KEY | --new-customer) [--flow F]
+ *   approvals reject KEY [--flow F]
+ *
+ * Talks to a running BFF: ORG_SIGNUP_URL (default http://localhost:8080) with the token in
+ * ORG_SIGNUP_ADMIN_TOKEN.
+ */
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: npm run admin -- <command>
+
+  approvals list [--flow F] [--json]                 registrations waiting for approval
+  approvals approve KEY --customer CUSTOMER [--flow F]  link to an existing customer, send activation
+  approvals approve KEY --new-customer [--flow F]       create the customer from the profile first
+  approvals reject KEY [--flow F]
+
+Environment: ORG_SIGNUP_URL (default http://localhost:8080), ORG_SIGNUP_ADMIN_TOKEN (required).`;
+
+interface Pending {
+  flow: string;
+  registrationId: string | null;
+  key: string;
+  email: string;
+  name: string;
+  organisationName: string;
+  createdAt: string;
+  details: Record<string, string>;
+}
+
+class CliError extends Error {}
+
+async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  const base = (process.env['ORG_SIGNUP_URL'] || 'http://localhost:8080').replace(/\/$/, '');
+  const token = process.env['ORG_SIGNUP_ADMIN_TOKEN'];
+  if (!token) throw new CliError('Set ORG_SIGNUP_ADMIN_TOKEN to the BFF admin token.');
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    throw new CliError(`Cannot reach ${base}: ${(err as Error).message}`);
+  }
+  const text = await res.text();
+  const json = (text ? JSON.parse(text) : {}) as { code?: string; detail?: string };
+  if (!res.ok) {
+    const detail = json.detail ?? text;
+    const hint =
+      res.status === 404 && !json.code
+        ? ' (is the admin API on? set ORG_SIGNUP_ADMIN_TOKEN on the BFF)'
+        : '';
+    throw new CliError(`${res.status} ${json.code ?? ''}: ${detail}${hint}`);
+  }
+  return json;
+}
+
+/** Columns padded to their widest cell. */
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatApprovals(approvals: Pending[]): string {
+  if (approvals.length === 0) return 'No registrations are waiting for approval.';
+  const rows = [
+    ['FLOW', 'KEY', 'ORGANISATION', 'NAME', 'E-MAIL', 'REQUESTED'],
+    ...approvals.map((a) => [
+      a.flow,
+      a.key,
+      a.organisationName,
+      a.name,
+      a.email,
+      a.createdAt.slice(0, 16).replace('T', ' '),
+    ]),
+  ];
+  const details = approvals
+    .map((a) => {
+      const lines = Object.entries(a.details).map(([k, v]) => `    ${k}: ${v}`);
+      return [
+        `  ${a.key}${a.registrationId ? ` (registration ${a.registrationId})` : ''}`,
+        ...lines,
+      ].join('\n');
+    })
+    .join('\n');
+  return `${table(rows)}\n\n${approvals.length} waiting. Details:\n${details}`;
+}
+
+export async function run(argv: string[]): Promise<string> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      flow: { type: 'string' },
+      customer: { type: 'string' },
+      'new-customer': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [group, command, key] = positionals;
+  if (values.help || group !== 'approvals' || !command) return USAGE;
+  const flow = values.flow ? { flow: values.flow } : {};
+  switch (command) {
+    case 'list': {
+      const query = values.flow ? `?flow=${encodeURIComponent(values.flow)}` : '';
+      const { approvals } = (await call('GET', `/admin/approvals${query}`)) as {
+        approvals: Pending[];
+      };
+      return values.json ? JSON.stringify(approvals, null, 2) : formatApprovals(approvals);
+    }
+    case 'approve': {
+      if (!key)
+        throw new CliError('Which one? approvals approve KEY --customer CUSTOMER | --new-customer');
+      if (Boolean(values.customer) === Boolean(values['new-customer'])) {
+        throw new CliError('Give either --customer CUSTOMER_KEY or --new-customer.');
+      }
+      const body = values.customer
+        ? { ...flow, customer: values.customer }
+        : { ...flow, createCustomer: true };
+      const done = (await call(
+        'POST',
+        `/admin/approvals/${encodeURIComponent(key)}/approve`,
+        body,
+      )) as {
+        customer: string;
+        registrationId: string | null;
+      };
+      return `Approved ${key}: linked to customer ${done.customer}, activation e-mail triggered.${done.registrationId ? ` Registration ${done.registrationId} is now completed.` : ''}`;
+    }
+    case 'reject': {
+      if (!key) throw new CliError('Which one? approvals reject KEY');
+      await call('POST', `/admin/approvals/${encodeURIComponent(key)}/reject`, flow);
+      return `Rejected ${key}.`;
+    }
+    default:
+      return USAGE;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    console.log(await run(process.argv.slice(2)));
+  } catch (err) {
+    console.error(err instanceof CliError ? err.message : err);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The admin API under `/admin` (off unless ORG_SIGNUP_ADMIN_TOKEN is set): the approval queue
+ * of `await-approval` flows. Approving or rejecting goes to the provider first, then the
+ * registration's status in the journal follows (`GET /v1/registrations/:id` turns `completed`).
+ */
+import express, { type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Secret } from '../config/secret.ts';
+import { HttpProblem, ProviderError } from '../errors.ts';
+import type { Flow } from '../flows.ts';
+import { problemFor } from '../registrations.ts';
+import type { ApprovalsApi } from '../providers/types.ts';
+import type { Store } from '../store/types.ts';
+import { requireBearer } from './auth.ts';
+
+const approveSchema = z
+  .strictObject({
+    flow: z.string().optional(),
+    customer: z.string().min(1).max(200).optional(),
+    createCustomer: z.literal(true).optional(),
+  })
+  .refine((b) => Boolean(b.customer) !== Boolean(b.createCustomer), {
+    message: 'give either "customer" (an existing customer key) or "createCustomer": true',
+  });
+const rejectSchema = z.strictObject({ flow: z.string().optional() });
+
+type ApprovalFlow = Flow & { adapter: { approvals: ApprovalsApi } };
+
+export function adminRouter(deps: {
+  flows: Map<string, Flow>;
+  store: Store;
+  token: Secret;
+}): Router {
+  const router = express.Router();
+  router.use(requireBearer(deps.token));
+  router.use(express.json({ limit: '16kb' }));
+
+  const approvalFlows = (): ApprovalFlow[] =>
+    [...deps.flows.values()].filter((f): f is ApprovalFlow => Boolean(f.adapter.approvals));
+
+  /** The flow an approval belongs to: named, found through the journal, or the only one. */
+  async function flowFor(key: string, named: string | undefined): Promise<ApprovalFlow> {
+    const candidates = approvalFlows();
+    if (named) {
+      const flow = candidates.find((f) => f.id === named);
+      if (!flow) throw new HttpProblem(404, 'flow_not_found', `No approval flow "${named}".`);
+      return flow;
+    }
+    for (const flow of candidates) {
+      if (await deps.store.findByProviderRef(flow.id, key)) return flow;
+    }
+    if (candidates.length === 1) return candidates[0]!;
+    throw new HttpProblem(
+      400,
+      'invalid_fields',
+      'Several flows take approvals: name one ("flow").',
+      {
+        errors: { flow: 'required' },
+      },
+    );
+  }
+
+  async function provider<T>(log: Logger, flow: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      if (err.kind === 'not_found') {
+        throw new HttpProblem(404, 'not_found', 'The provider has no such pending user.');
+      }
+      const level = err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
+      log[level]({ flow, kind: err.kind, field: err.field }, err.message);
+      throw problemFor(err);
+    }
+  }
+
+  const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
+    const parsed = schema.safeParse(body ?? {});
+    if (!parsed.success) {
+      throw new HttpProblem(400, 'invalid_fields', z.prettifyError(parsed.error), {
+        errors: Object.fromEntries(
+          parsed.error.issues.map((i) => [String(i.path[0] ?? 'body'), 'invalid']),
+        ),
+      });
+    }
+    return parsed.data;
+  };
+
+  router.get('/approvals', async (req, res) => {
+    const only = typeof req.query['flow'] === 'string' ? req.query['flow'] : undefined;
+    const approvals = [];
+    for (const flow of approvalFlows().filter((f) => !only || f.id === only)) {
+      for (const pending of await provider(req.log, flow.id, () => flow.adapter.approvals.list())) {
+        const registration = await deps.store.findByProviderRef(flow.id, pending.key);
+        approvals.push({ flow: flow.id, registrationId: registration?.id ?? null, ...pending });
+      }
+    }
+    res.set('cache-control', 'no-store').json({ approvals });
+  });
+
+  router.post('/approvals/:key/approve', async (req, res) => {
+    const key = String(req.params['key']);
+    const body = parse(approveSchema, req.body);
+    const flow = await flowFor(key, body.flow);
+    const { customer } = await provider(req.log, flow.id, () =>
+      flow.adapter.approvals.approve(
+        key,
+        body.customer ? { existing: body.customer } : { create: true },
+      ),
+    );
+    const registration = await deps.store.findByProviderRef(flow.id, key);
+    if (registration)
+      await deps.store.note(registration.id, { detail: 'approved', status: 'completed' });
+    req.log.info({ flow: flow.id, registrationId: registration?.id }, 'registration approved');
+    res.json({
+      flow: flow.id,
+      key,
+      customer,
+      registrationId: registration?.id ?? null,
+      status: 'completed',
+    });
+  });
+
+  router.post('/approvals/:key/reject', async (req, res) => {
+    const key = String(req.params['key']);
+    const body = parse(rejectSchema, req.body);
+    const flow = await flowFor(key, body.flow);
+    await provider(req.log, flow.id, () => flow.adapter.approvals.reject(key));
+    const registration = await deps.store.findByProviderRef(flow.id, key);
+    if (registration)
+      await deps.store.note(registration.id, { detail: 'rejected', status: 'failed' });
+    req.log.info({ flow: flow.id, registrationId: registration?.id }, 'registration rejected');
+    res.json({ flow: flow.id, key, registrationId: registration?.id ?? null, status: 'failed' });
+  });
+
+  return router;
+}
