@@ -41,7 +41,7 @@ export class SignupWidget {
   }
 
   get submitButton(): Locator {
-    return this.root.getByRole('button', { name: /register|зарегистрироваться/i });
+    return this.root.getByRole('button', { name: /^(register|registreren|зарегистрироваться)$/i });
   }
 
   async fill(values: Record<string, string>) {

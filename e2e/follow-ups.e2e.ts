@@ -3,11 +3,13 @@
  * e-mail with resend (titelive), and staff approval through the admin CLI (cloudsuite).
  */
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ADMIN_TOKEN, BFF_URL } from './playwright.config.ts';
 import { expect, sandbox, test, unique } from './fixtures.ts';
 
 const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 test('hectare: registers an organisation, refuses a wrong code, accepts a new one', async ({
   widget,
@@ -19,7 +21,7 @@ test('hectare: registers an organisation, refuses a wrong code, accepts a new on
     'First name': 'Harriet',
     'Last name': 'Field',
     'E-mail': email,
-    Phone: '+44 1632 960123',
+    Phone: '+44 20 7946 0123',
     'Organisation name': `Field Farms ${id}`,
     'Company registration number': `0${Date.now().toString().slice(-7)}`,
   });
@@ -108,7 +110,7 @@ test('cloudsuite: waits for approval; the admin CLI approves; the status turns c
 
   const env = { ...process.env, ORG_SIGNUP_URL: BFF_URL, ORG_SIGNUP_ADMIN_TOKEN: ADMIN_TOKEN };
   const cli = (...args: string[]) =>
-    run('node', ['--import', 'tsx', 'server/admin/cli.ts', ...args], { env, cwd: '..' });
+    run('node', ['--import', 'tsx', 'server/admin/cli.ts', ...args], { env, cwd: ROOT });
   const list = await cli('approvals', 'list', '--json');
   const pending = (
     JSON.parse(list.stdout) as { key: string; email: string; registrationId: string }[]
