@@ -9,6 +9,7 @@
  * ORG_SIGNUP_ADMIN_TOKEN.
  */
 import { parseArgs } from 'node:util';
+import type { PendingApproval } from '../providers/types.ts';
 
 const USAGE = `Usage: npm run admin -- <command>
 
@@ -19,16 +20,8 @@ const USAGE = `Usage: npm run admin -- <command>
 
 Environment: ORG_SIGNUP_URL (default http://localhost:8080), ORG_SIGNUP_ADMIN_TOKEN (required).`;
 
-interface Pending {
-  flow: string;
-  registrationId: string | null;
-  key: string;
-  email: string;
-  name: string;
-  organisationName: string;
-  createdAt: string;
-  details: Record<string, string>;
-}
+/** An approval as `GET /admin/approvals` lists it. */
+type Pending = PendingApproval & { flow: string; registrationId: string | null };
 
 class CliError extends Error {}
 

@@ -37,6 +37,7 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors.ts';
+import { credentialCache } from '../http/credential-cache.ts';
 import type { ProviderResponse, ProviderRequest } from '../http/provider-http.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
 import {
@@ -306,13 +307,6 @@ export const cloudsuite = defineProvider({
 
     // ---- OAuth2 client credentials, one token shared, kept until shortly before it expires.
 
-    interface CachedToken {
-      token: Promise<string>;
-      /** Infinity while the request is in flight or when no lifetime was given. */
-      expiresAt: number;
-    }
-    let cached: CachedToken | undefined;
-
     async function fetchToken(): Promise<{ token: string; expiresIn?: number }> {
       const res = await http.request({
         method: 'POST',
@@ -349,45 +343,28 @@ export const cloudsuite = defineProvider({
       );
     }
 
-    /** The current access token: one request shared by all callers, forgotten when it fails. */
-    function bearer(): Promise<string> {
-      if (cached && Date.now() < cached.expiresAt) return cached.token;
-      const entry: CachedToken = { token: Promise.resolve(''), expiresAt: Infinity };
-      entry.token = fetchToken().then(
-        ({ token, expiresIn }) => {
-          if (expiresIn !== undefined) {
-            entry.expiresAt = Date.now() + (expiresIn - config.tokenExpiryMarginSeconds) * 1000;
-          }
-          return token;
-        },
-        (err: unknown) => {
-          if (cached === entry) cached = undefined;
-          throw err;
-        },
-      );
-      cached = entry;
-      return entry.token;
-    }
+    const bearer = credentialCache(
+      async () => {
+        const { token, expiresIn } = await fetchToken();
+        return { value: token, expiresInSeconds: expiresIn };
+      },
+      { marginSeconds: config.tokenExpiryMarginSeconds },
+    );
 
     /** A call with the Bearer token; on a 401, one new token and one more try. */
     async function api(
       req: Omit<ProviderRequest, 'headers'>,
       what: string,
     ): Promise<ProviderResponse> {
-      const send = async (token: Promise<string>) =>
-        http.request({ ...req, headers: { authorization: `Bearer ${await token}` } });
-      let token = bearer();
-      let res = await send(token);
+      const res = await bearer.use(
+        (token) => http.request({ ...req, headers: { authorization: `Bearer ${token}` } }),
+        (r) => r.status === 401,
+      );
       if (res.status === 401) {
-        if (cached?.token === token) cached = undefined;
-        token = bearer();
-        res = await send(token);
-        if (res.status === 401) {
-          throw new ProviderError(
-            'misconfigured',
-            `CloudSuite refused a fresh access token on ${what} (401): check that the client ${config.clientId} may use the API, and the tokenUrl's realm`,
-          );
-        }
+        throw new ProviderError(
+          'misconfigured',
+          `CloudSuite refused a fresh access token on ${what} (401): check that the client ${config.clientId} may use the API, and the tokenUrl's realm`,
+        );
       }
       if (res.status === 403) {
         throw new ProviderError(

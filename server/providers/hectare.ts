@@ -30,6 +30,7 @@ import { z } from 'zod';
 import type { FieldName, FieldRule } from '../../shared/fields.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
 import { ProviderError } from '../errors.ts';
+import { credentialCache, type FetchedCredential } from '../http/credential-cache.ts';
 import type { ProviderResponse } from '../http/provider-http.ts';
 import {
   defineProvider,
@@ -320,14 +321,7 @@ export const hectare = defineProvider({
 
     // ---- Login and the access token --------------------------------------------------------
 
-    interface AccessToken {
-      value: string;
-      /** ms epoch after which it is renewed before use. */
-      renewAt: number;
-    }
-    let cached: Promise<AccessToken> | undefined;
-
-    async function login(): Promise<AccessToken> {
+    async function login(): Promise<FetchedCredential<string>> {
       const credentials = config.credentials!;
       const res = await http.request({
         method: 'POST',
@@ -338,12 +332,9 @@ export const hectare = defineProvider({
         const answer = loginAnswer.safeParse(res.json());
         if (answer.success && answer.data.tokens) {
           // No (or no positive) lifetime: kept until Hectare answers 401.
-          const expiresIn = answer.data.tokens.expiresIn;
-          const lifetime = expiresIn && expiresIn > 0 ? expiresIn : undefined;
-          const margin = lifetime ? Math.min(config.tokenRefreshMarginSeconds, lifetime / 2) : 0;
           return {
             value: answer.data.tokens.access,
-            renewAt: lifetime ? Date.now() + (lifetime - margin) * 1000 : Infinity,
+            expiresInSeconds: answer.data.tokens.expiresIn ?? undefined,
           };
         }
         if (answer.success && answer.data.challenge) {
@@ -369,28 +360,7 @@ export const hectare = defineProvider({
       throw unexpected(res, 'login', 'login');
     }
 
-    /** Replaces `stale` by one new login shared by every caller that found it stale. */
-    function renew(stale: Promise<AccessToken> | undefined): Promise<AccessToken> {
-      if (cached === undefined || cached === stale) {
-        const attempt: Promise<AccessToken> = login().catch((err: unknown) => {
-          if (cached === attempt) cached = undefined;
-          throw err;
-        });
-        cached = attempt;
-      }
-      return cached;
-    }
-
-    /** The cached token while it is fresh; otherwise a new one. */
-    async function accessToken(): Promise<{ from: Promise<AccessToken>; token: AccessToken }> {
-      let from = cached ?? renew(undefined);
-      let token = await from;
-      if (token.renewAt <= Date.now()) {
-        from = renew(from);
-        token = await from;
-      }
-      return { from, token };
-    }
+    const accessToken = credentialCache(login, { marginSeconds: config.tokenRefreshMarginSeconds });
 
     // ---- The two registration modes ----------------------------------------------------------
 
@@ -426,24 +396,22 @@ export const hectare = defineProvider({
         billing: config.billing,
         modules: config.modules,
       };
-      const send = (token: AccessToken) =>
-        http.request({
-          method: 'POST',
-          url: url('createOrganisation'),
-          headers: { authorization: `Bearer ${token.value}` },
-          json: body,
-        });
-      const { from, token } = await accessToken();
-      let res = await send(token);
+      // Expired early or revoked (401): one new login, one more try.
+      const res = await accessToken.use(
+        (token) =>
+          http.request({
+            method: 'POST',
+            url: url('createOrganisation'),
+            headers: { authorization: `Bearer ${token}` },
+            json: body,
+          }),
+        (r) => r.status === 401,
+      );
       if (res.status === 401) {
-        // Expired early or revoked: one new login, one more try.
-        res = await send(await renew(from));
-        if (res.status === 401) {
-          throw new ProviderError(
-            'misconfigured',
-            `Hectare refused a fresh access token on Create organisation (${describe(res, problemOf(res))}): check that the platform account (credentials.username) may use the Customer API`,
-          );
-        }
+        throw new ProviderError(
+          'misconfigured',
+          `Hectare refused a fresh access token on Create organisation (${describe(res, problemOf(res))}): check that the platform account (credentials.username) may use the Customer API`,
+        );
       }
       if (res.status < 200 || res.status >= 300) {
         throw refusal(res, 'Create organisation', 'createOrganisation');

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError } from '../errors.ts';
+import { credentialCache } from '../http/credential-cache.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
 import { defineProvider, type RegistrationInput, type RegistrationResult } from './types.ts';
 
@@ -125,7 +126,6 @@ export const intellectmoney = defineProvider({
   defaultBaseUrl: 'https://api.intellectmoney.ru/personal/',
   create(config, { baseUrl, http }) {
     const rules = [...config.stateRules, ...DEFAULT_STATE_RULES];
-    let userToken: Promise<string> | undefined;
 
     /** The rule for a non-zero state; undefined for 0 (processed) or a state no rule knows. */
     function classify(state: { Code: number; Desc?: string | null }): StateRule | undefined {
@@ -181,13 +181,8 @@ export const intellectmoney = defineProvider({
       );
     }
 
-    function currentUserToken(): Promise<string> {
-      userToken ??= fetchUserToken().catch((err: unknown) => {
-        userToken = undefined;
-        throw err;
-      });
-      return userToken;
-    }
+    // getUserToken announces no lifetime: the token is kept until a call is refused [assumed].
+    const userToken = credentialCache(async () => ({ value: await fetchUserToken() }));
 
     async function registerOnce(input: RegistrationInput, token: string) {
       const f = input.fields;
@@ -215,15 +210,12 @@ export const intellectmoney = defineProvider({
     }
 
     async function register(input: RegistrationInput): Promise<RegistrationResult> {
-      let token = currentUserToken();
-      let answer = await registerOnce(input, await token);
-      let rule = classify(answer.OperationState);
-      if (rule?.outcome === 'user_token_expired' && !config.userToken) {
-        if (userToken === token) userToken = undefined;
-        token = currentUserToken();
-        answer = await registerOnce(input, await token);
-        rule = classify(answer.OperationState);
-      }
+      // A fixed UserToken from the config cannot be renewed: its refusal is the operator's.
+      const answer = await userToken.use(
+        (token) => registerOnce(input, token),
+        (a) => !config.userToken && classify(a.OperationState)?.outcome === 'user_token_expired',
+      );
+      const rule = classify(answer.OperationState);
       const state = `state ${answer.OperationState.Code}${answer.OperationState.Desc ? ` (${answer.OperationState.Desc})` : ''}`;
       if (answer.OperationState.Code === 0) {
         const password = answer.Result?.['Password'];

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors.ts';
+import { credentialCache } from '../http/credential-cache.ts';
 import type { ProviderResponse } from '../http/provider-http.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
 import { defineProvider, type RegistrationResult } from './types.ts';
@@ -73,8 +74,6 @@ export const nitro = defineProvider({
   hostValues: [],
   settings,
   create(config, { baseUrl, http, log }) {
-    let token: Promise<string> | undefined;
-
     async function login(): Promise<string> {
       const res = await http.request({
         method: 'POST',
@@ -92,23 +91,8 @@ export const nitro = defineProvider({
       throw new ProviderError('bad_response', `Nitro login answered ${res.status} without a token`);
     }
 
-    /** One login shared by all concurrent registrations; forgotten when it fails. */
-    function bearer(): Promise<string> {
-      token ??= login().catch((err: unknown) => {
-        token = undefined;
-        throw err;
-      });
-      return token;
-    }
-
-    async function registerWith(current: Promise<string>, body: unknown) {
-      return http.request({
-        method: 'POST',
-        url: new URL('users/register', baseUrl),
-        headers: { authorization: `Bearer ${await current}` },
-        json: body,
-      });
-    }
+    // Nitro publishes no token lifetime: kept until a call is refused [assumed].
+    const bearer = credentialCache(async () => ({ value: await login() }));
 
     async function addWebhook(orgId: string | number): Promise<void> {
       const hook = config.webhook;
@@ -117,7 +101,7 @@ export const nitro = defineProvider({
         const res = await http.request({
           method: 'POST',
           url: new URL(hook.path, baseUrl),
-          headers: { authorization: `Bearer ${await bearer()}` },
+          headers: { authorization: `Bearer ${await bearer.get()}` },
           json: {
             org_id: orgId,
             active: true,
@@ -151,18 +135,21 @@ export const nitro = defineProvider({
           domain: f.domain,
           organisation_name: f.organisationName,
         };
-        let current = bearer();
-        let res = await registerWith(current, body);
+        const res = await bearer.use(
+          (token) =>
+            http.request({
+              method: 'POST',
+              url: new URL('users/register', baseUrl),
+              headers: { authorization: `Bearer ${token}` },
+              json: body,
+            }),
+          isAuthFailure,
+        );
         if (isAuthFailure(res)) {
-          if (token === current) token = undefined;
-          current = bearer();
-          res = await registerWith(current, body);
-          if (isAuthFailure(res)) {
-            throw new ProviderError(
-              'misconfigured',
-              'Nitro refused a fresh bearer token on register',
-            );
-          }
+          throw new ProviderError(
+            'misconfigured',
+            'Nitro refused a fresh bearer token on register',
+          );
         }
         const created = registerAnswer.safeParse(res.json());
         if (created.success) {

@@ -235,17 +235,17 @@ export function createCloudsuiteSimulator(): SimulatorApi {
       registration: null,
       authorised_customers: [key],
     });
-    erp.user_profiles.push(
-      makeProfile(erp.id, {
-        name,
-        street1: 'Elzenkade',
-        house_number: '1',
-        addition: 'a',
-        zip: '3992AD',
-        city: 'Houten',
-        country: 'NL',
-      }).id,
-    );
+    // The seed's own sample address.
+    const address = {
+      name,
+      street1: 'Elzenkade',
+      house_number: '1',
+      addition: 'a',
+      zip: '3992AD',
+      city: 'Houten',
+      country: 'NL',
+    };
+    erp.user_profiles.push(makeProfile(erp.id, address).id);
     const approved = makeUser({
       email: 'approved@wholesale.sandbox.example',
       first_name: 'Sanne',
@@ -254,17 +254,7 @@ export function createCloudsuiteSimulator(): SimulatorApi {
       registration: 'new',
       authorised_customers: [key],
     });
-    approved.user_profiles.push(
-      makeProfile(approved.id, {
-        name,
-        street1: 'Elzenkade',
-        house_number: '1',
-        addition: 'a',
-        zip: '3992AD',
-        city: 'Houten',
-        country: 'NL',
-      }).id,
-    );
+    approved.user_profiles.push(makeProfile(approved.id, address).id);
   }
   seed();
 

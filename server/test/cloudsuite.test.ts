@@ -244,16 +244,16 @@ describe('cloudsuite: registration', () => {
     expect((await requests(bff, from)).map((r) => r.path)).toEqual([USERS, TOKEN, USERS]);
   });
 
-  it('does not use a token past expires_in (minus the margin)', async () => {
+  it('keeps a token for half its lifetime at least, even when the margin is as long as the lifetime', async () => {
+    // Renewal before expires_in is timed in server/http/credential-cache.test.ts; here: a
+    // margin set too long does not turn into one token request per registration.
     const from = (await requests(bff)).length;
-    expect((await bff.register('cs-short-tokens', { fields: cloudsuiteFields() })).status).toBe(
-      201,
-    );
-    expect((await bff.register('cs-short-tokens', { fields: cloudsuiteFields() })).status).toBe(
-      201,
-    );
-    // A new token before each call and no 401 on the way.
-    expect((await requests(bff, from)).map((r) => r.path)).toEqual([TOKEN, USERS, TOKEN, USERS]);
+    for (let i = 0; i < 2; i += 1) {
+      expect((await bff.register('cs-short-tokens', { fields: cloudsuiteFields() })).status).toBe(
+        201,
+      );
+    }
+    expect((await requests(bff, from)).map((r) => r.path)).toEqual([TOKEN, USERS, USERS]);
   });
 
   it('answers 503 when CloudSuite fails, and the same details go through afterwards', async () => {
