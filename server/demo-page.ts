@@ -68,8 +68,18 @@ export function renderDemoPage(config: LoadedConfig): string {
     <li>Type an INN with a wrong check digit (e.g. 7707083894): the widget flags it before anything is sent.</li>
     <li>Simulate an outage: <code>curl -X POST -H 'content-type: application/json' -d '{"failRate":1}' http://localhost:8080/sandbox/nitro/_faults</code>,
       submit, see the retry message with your input kept; <code>-d '{"failRate":0}'</code> to recover.</li>
-    <li>See what a provider received: <a href="/sandbox/nitro/_requests">/sandbox/nitro/_requests</a>, <a href="/sandbox/intellectmoney/_requests">/sandbox/intellectmoney/_requests</a>.</li>
-    <li>Add <code>?locale=ru</code> to this page's URL for Russian, <code>?theme=dark</code> for the dark theme.</li>
+    <li>Hectare asks for a six-digit code: the sandbox "sends" it to <a href="/sandbox/hectare/_outbox">/sandbox/hectare/_outbox</a>.
+      TiteLive asks to confirm the e-mail (resend it from the form; the e-mails are in <a href="/sandbox/titelive/_outbox">its outbox</a>).</li>
+    <li>CloudSuite waits for approval: start the server with <code>ORG_SIGNUP_ADMIN_TOKEN</code> set, then
+      <code>npm run admin -- approvals list</code> and <code>npm run admin -- approvals approve KEY --new-customer</code>.</li>
+    <li>See what a provider received: ${config.flows
+      .filter((f) => f.sandbox)
+      .map(
+        (f) =>
+          `<a href="/sandbox/${escapeHtml(f.provider)}/_requests">${escapeHtml(f.provider)}</a>`,
+      )
+      .join(', ')} (<code>/sandbox/&lt;provider&gt;/_requests</code>).</li>
+    <li>Add <code>?locale=ru</code> or <code>?locale=nl</code> to this page's URL for Russian or Dutch, <code>?theme=dark</code> for the dark theme.</li>
   </ul>
 </header>
 <main>
