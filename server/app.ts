@@ -145,6 +145,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
 
   app.flows = flows;
   app.close = async () => {
+    for (const flow of flows.values()) flow.breaker.shutdown();
     await Promise.all([...flows.values()].map((flow) => flow.http.close()));
   };
   return app;

@@ -11,7 +11,8 @@ import type { LoadedConfig, LoadedFlow } from './config/load.ts';
 import { createProviderHttp, type ProviderHttp } from './http/provider-http.ts';
 import { originMatcher } from './http/origins.ts';
 import { PROVIDERS } from './providers/index.ts';
-import type { ProviderAdapter } from './providers/types.ts';
+import type { ProviderAdapter, RegistrationInput, RegistrationResult } from './providers/types.ts';
+import { createBreaker, type Breaker } from './circuit-breaker.ts';
 import { sandboxBaseUrl } from './sandbox/index.ts';
 
 export interface Flow {
@@ -23,6 +24,9 @@ export interface Flow {
   descriptor: FlowDescriptor;
   isAllowedOrigin: (origin: string) => boolean;
   adapter: ProviderAdapter;
+  /** The adapter's `register` through this flow's circuit breaker. */
+  register(input: RegistrationInput): Promise<RegistrationResult>;
+  breaker: Breaker;
   http: ProviderHttp;
 }
 
@@ -63,6 +67,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       http,
       log,
     });
+    const breaker = createBreaker(flowConfig, log);
     flows.set(flowConfig.id, {
       id: flowConfig.id,
       provider: flowConfig.provider,
@@ -78,6 +83,8 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       },
       isAllowedOrigin: originMatcher(flowConfig.allowedOrigins),
       adapter,
+      register: (input) => breaker.run(() => adapter.register(input)),
+      breaker,
       http,
     });
   }

@@ -8,6 +8,7 @@ import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load.ts';
 import { Secret } from './config/secret.ts';
 import { createLogger } from './logger.ts';
+import { createOutboxWorker, type OutboxWorker } from './outbox.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 
@@ -15,6 +16,7 @@ export interface RunningServer {
   url: string;
   server: Server;
   app: App;
+  outbox: OutboxWorker;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export async function startServer(options: {
   host?: string;
   widgetDir?: string;
   adminToken?: Secret;
+  /** Run the outbox worker in this instance (default true). */
+  outbox?: boolean;
 }): Promise<RunningServer> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -46,15 +50,25 @@ export async function startServer(options: {
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
   });
   server.on('request', app);
+  const outbox = createOutboxWorker({
+    store: options.store,
+    flows: app.flows,
+    log: options.log,
+    options: options.config.outbox,
+  });
+  if (options.outbox !== false) outbox.start();
   return {
     url,
     server,
     app,
+    outbox,
+    /** Stops accepting, lets requests in flight finish, stops the outbox; queued work stays. */
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await outbox.stop();
       await app.close();
     },
   };
@@ -72,7 +86,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const store = openStore(process.env['STORE_URL'] || undefined);
+  const store = await openStore(process.env['STORE_URL'] || undefined);
   const port = Number(process.env['PORT'] || 8080);
   const adminToken = process.env['ORG_SIGNUP_ADMIN_TOKEN'];
   if (adminToken !== undefined && adminToken.length < 16) {

@@ -11,11 +11,13 @@ import {
   type RegistrationStatus,
 } from '../shared/api.ts';
 import { FIELD_SPECS, fieldErrorsOf, validateFields, type FieldValues } from '../shared/fields.ts';
-import { HttpProblem, ProviderError, invalidFields } from './errors.ts';
+import type { ProviderError } from './errors.ts';
+import { HttpProblem, invalidFields } from './errors.ts';
 import type { Flow } from './flows.ts';
 import { normalizeForProvider } from './normalize.ts';
 import { problemBody } from './http/problem.ts';
-import type { RegistrationResult } from './providers/types.ts';
+import { attempt, backoffMs, leaseMsFor, type AttemptResult } from './delivery.ts';
+import type { RegistrationInput, RegistrationResult } from './providers/types.ts';
 import type { Outcome, Store, StoredRegistration, StoredStatus } from './store/types.ts';
 
 /** Printable ASCII, 1 to 255 characters (DESIGN.md §3). */
@@ -50,7 +52,7 @@ const withoutSecrets = (values: FieldValues) =>
 export const publicStatus = (status: StoredStatus): RegistrationStatus =>
   status === 'pending' ? 'queued' : status;
 
-function answerFor(id: string, result: RegistrationResult): RegistrationResponse {
+export function answerFor(id: string, result: RegistrationResult): RegistrationResponse {
   return {
     id,
     status: result.next?.type === 'await-approval' ? 'awaiting-approval' : 'completed',
@@ -59,6 +61,42 @@ function answerFor(id: string, result: RegistrationResult): RegistrationResponse
     ...(result.notice ? { notice: result.notice } : {}),
   };
 }
+
+/** What the journal keeps of a submission: enough for the outbox to send it again. */
+// A type alias, not an interface, so it fits the store's `Record<string, unknown>`.
+export type StoredSubmission = {
+  fields: Record<string, string>;
+  hostValues: RegistrationInput['hostValues'];
+  utm: RegistrationInput['utm'];
+  consent: boolean;
+  locale: string;
+};
+
+const IN_PROGRESS_WAIT_MS = 5_000;
+const IN_PROGRESS_POLL_MS = 100;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 202: accepted, the outbox will deliver it (poll `GET /v1/registrations/:id`). */
+export const queuedAnswer = (id: string): Answer => ({
+  status: 202,
+  body: { id, status: 'queued' } satisfies RegistrationResponse,
+});
+
+/** The journal's final status and provider facts for a successful registration. */
+export function outcomeOf(
+  response: RegistrationResponse,
+  result: RegistrationResult,
+): Pick<Outcome, 'status' | 'providerRef' | 'providerState'> {
+  return {
+    status: response.status === 'awaiting-approval' ? 'awaiting-approval' : 'completed',
+    ...(result.providerRef ? { providerRef: result.providerRef } : {}),
+    ...(result.state ? { providerState: result.state } : {}),
+  };
+}
+
+/** A short, non-personal history note for a provider failure. */
+export const describeError = (err: ProviderError) =>
+  `${err.kind}${err.field ? `:${err.field}` : ''}${err.outcomeUnknown ? ' (outcome unknown)' : ''}`;
 
 /** How each kind of provider failure reaches the user. */
 export function problemFor(err: ProviderError): HttpProblem {
@@ -139,22 +177,32 @@ export function createRegistrationService(store: Store): RegistrationService {
         throw invalidFields({ consent: 'required' });
       }
 
-      const submission = {
+      const submission: StoredSubmission = {
         fields: withoutSecrets(normalised.values),
         hostValues,
         utm: request.utm ?? {},
         consent: request.consent ?? false,
+        locale: request.locale ?? 'en',
       };
       // Secret fields (passwords) stay out of the hash too: a stored hash of a request whose
       // other values are known would let a password be guessed offline.
       const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
-      const begun = await store.begin({
+      const entry = {
         id: crypto.randomUUID(),
         flowId: flow.id,
         idempotencyKey,
         requestHash,
         submission,
-      });
+        leaseMs: leaseMsFor(flow),
+      };
+      let begun = await store.begin(entry);
+      // The same request is being handled right now (a double click, a client retry): wait
+      // for its answer rather than call the provider twice.
+      for (let waited = 0; begun.kind === 'in_progress' && waited < IN_PROGRESS_WAIT_MS;) {
+        await sleep(IN_PROGRESS_POLL_MS);
+        waited += IN_PROGRESS_POLL_MS;
+        begun = await store.begin(entry);
+      }
       switch (begun.kind) {
         case 'key_reused':
           throw new HttpProblem(
@@ -168,7 +216,7 @@ export function createRegistrationService(store: Store): RegistrationService {
             'in_progress',
             'This request is still being processed; retry shortly.',
             {
-              headers: { 'retry-after': '1' },
+              headers: { 'retry-after': '2' },
             },
           );
         case 'replay':
@@ -179,63 +227,67 @@ export function createRegistrationService(store: Store): RegistrationService {
           };
       }
 
-      const id = begun.id;
+      const { id, leaseToken } = begun;
       const rlog = log.child({ registrationId: id, flow: flow.id, provider: flow.provider });
-      let outcome: Outcome;
-      let reveal: RegistrationResult['reveal'];
+      const input = { registrationId: id, ...submission, fields: normalised.values };
+      let result: AttemptResult;
       try {
-        const result = await flow.adapter.register({
-          registrationId: id,
-          fields: normalised.values,
-          hostValues,
-          utm: submission.utm,
-          locale: request.locale ?? 'en',
+        result = await attempt(flow, input, false);
+      } catch (err) {
+        // A bug, not the provider: recorded, so the key is not stuck "in progress".
+        const problem = new HttpProblem(500, 'internal_error', 'An unexpected error occurred.');
+        await store.finish(id, leaseToken, {
+          status: 'failed',
+          httpStatus: 500,
+          response: problemBody(problem),
+          detail: 'internal_error',
         });
-        const response = answerFor(id, result);
-        reveal = result.reveal;
-        outcome = {
-          status: response.status === 'awaiting-approval' ? 'awaiting-approval' : 'completed',
+        throw err;
+      }
+
+      if (result.kind === 'done') {
+        const response = answerFor(id, result.result);
+        const kept = await store.finish(id, leaseToken, {
+          ...outcomeOf(response, result.result),
           httpStatus: 201,
           response,
-          ...(result.providerRef ? { providerRef: result.providerRef } : {}),
-          ...(result.state ? { providerState: result.state } : {}),
-        };
-        rlog.info({ outcome: outcome.status }, 'registration completed');
-      } catch (err) {
-        if (!(err instanceof ProviderError)) {
-          await store.finish(id, {
-            status: 'failed',
-            httpStatus: 500,
-            response: problemBody(
-              new HttpProblem(500, 'internal_error', 'An unexpected error occurred.'),
-            ),
-            detail: 'internal_error',
-          });
-          throw err;
-        }
-        const problem = problemFor(err);
-        const logAt =
-          err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
-        rlog[logAt](
-          { kind: err.kind, field: err.field, outcomeUnknown: err.outcomeUnknown },
-          err.message,
-        );
-        outcome = {
-          status: 'failed',
-          httpStatus: problem.status,
-          response: problemBody(problem),
-          detail: `${err.kind}${err.field ? `:${err.field}` : ''}`,
-        };
-        await store.finish(id, outcome);
-        throw problem;
+        });
+        rlog.info({ outcome: response.status }, 'registration completed');
+        if (!kept) return queuedAnswer(id);
+        // The generated password is in the first answer only: never journaled, never replayed.
+        const reveal = result.result.reveal;
+        return { status: 201, body: reveal ? { ...response, account: reveal } : response };
       }
-      await store.finish(id, outcome);
-      const responseBody = outcome.response as RegistrationResponse;
-      // The generated password is in the first answer only: never journaled, never replayed.
-      return {
-        status: outcome.httpStatus,
-        body: reveal ? { ...responseBody, account: reveal } : responseBody,
-      };
+
+      const err = result.error;
+      const logAt = err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
+      rlog[logAt](
+        { kind: err.kind, field: err.field, outcomeUnknown: err.outcomeUnknown },
+        err.message,
+      );
+      if (result.kind === 'retry' && flow.config.queueOnOutage) {
+        const now = Date.now();
+        const answer = queuedAnswer(id);
+        await store.reschedule(id, leaseToken, {
+          nextAttemptAt: now + backoffMs(1, flow.config.retry),
+          deadlineAt: now + flow.config.retry.deadlineSeconds * 1000,
+          outcomeUnknown: err.outcomeUnknown,
+          httpStatus: answer.status,
+          response: answer.body,
+          detail: `queued: ${describeError(err)}`,
+        });
+        rlog.info('registration queued for the outbox');
+        return answer;
+      }
+      const problem = problemFor(err);
+      const kept = await store.finish(id, leaseToken, {
+        status: 'failed',
+        httpStatus: problem.status,
+        response: problemBody(problem),
+        detail: describeError(err),
+      });
+      if (!kept) return queuedAnswer(id);
+      throw problem;
     },
 
     find: (id) => store.get(id),

@@ -4,6 +4,8 @@
  *   approvals list [--flow F] [--json]
  *   approvals approve KEY (--customer CUSTOMER_KEY | --new-customer) [--flow F]
  *   approvals reject KEY [--flow F]
+ *   registrations list [--status S] [--flow F] [--limit N] [--json]
+ *   registrations retry ID
  *
  * Talks to a running BFF: ORG_SIGNUP_URL (default http://localhost:8080) with the token in
  * ORG_SIGNUP_ADMIN_TOKEN.
@@ -17,6 +19,8 @@ const USAGE = `Usage: npm run admin -- <command>
   approvals approve KEY --customer CUSTOMER [--flow F]  link to an existing customer, send activation
   approvals approve KEY --new-customer [--flow F]       create the customer from the profile first
   approvals reject KEY [--flow F]
+  registrations list [--status failed|queued|pending|completed|awaiting-approval] [--flow F] [--limit N] [--json]
+  registrations retry ID                                send a failed registration again
 
 Environment: ORG_SIGNUP_URL (default http://localhost:8080), ORG_SIGNUP_ADMIN_TOKEN (required).`;
 
@@ -68,6 +72,33 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+interface JournalRow {
+  id: string;
+  flow: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastDetail: string | null;
+  createdAt: string;
+}
+
+export function formatRegistrations(rows: JournalRow[]): string {
+  if (rows.length === 0) return 'No registrations match.';
+  const time = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
+  return table([
+    ['ID', 'FLOW', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'CREATED', 'LAST'],
+    ...rows.map((r) => [
+      r.id,
+      r.flow,
+      r.status,
+      String(r.attempts),
+      time(r.nextAttemptAt),
+      time(r.createdAt),
+      r.lastDetail ?? '',
+    ]),
+  ]);
+}
+
 export function formatApprovals(approvals: Pending[]): string {
   if (approvals.length === 0) return 'No registrations are waiting for approval.';
   const rows = [
@@ -102,11 +133,34 @@ export async function run(argv: string[]): Promise<string> {
       customer: { type: 'string' },
       'new-customer': { type: 'boolean' },
       json: { type: 'boolean' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [group, command, key] = positionals;
-  if (values.help || group !== 'approvals' || !command) return USAGE;
+  if (values.help || !command) return USAGE;
+  if (group === 'registrations') {
+    if (command === 'list') {
+      const query = new URLSearchParams();
+      if (values.status) query.set('status', values.status);
+      if (values.flow) query.set('flow', values.flow);
+      if (values.limit) query.set('limit', values.limit);
+      const { registrations } = (await call('GET', `/admin/registrations?${query}`)) as {
+        registrations: JournalRow[];
+      };
+      return values.json
+        ? JSON.stringify(registrations, null, 2)
+        : formatRegistrations(registrations);
+    }
+    if (command === 'retry') {
+      if (!key) throw new CliError('Which one? registrations retry ID');
+      await call('POST', `/admin/registrations/${encodeURIComponent(key)}/retry`, {});
+      return `Queued ${key} again: the outbox sends it now.`;
+    }
+    return USAGE;
+  }
+  if (group !== 'approvals') return USAGE;
   const flow = values.flow ? { flow: values.flow } : {};
   switch (command) {
     case 'list': {

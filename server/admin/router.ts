@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Secret } from '../config/secret.ts';
 import { HttpProblem, ProviderError } from '../errors.ts';
 import type { Flow } from '../flows.ts';
-import { problemFor } from '../registrations.ts';
+import { problemFor, queuedAnswer } from '../registrations.ts';
 import type { ApprovalsApi } from '../providers/types.ts';
 import type { Store } from '../store/types.ts';
 import { requireBearer } from './auth.ts';
@@ -132,6 +132,70 @@ export function adminRouter(deps: {
       await deps.store.note(registration.id, { detail: 'rejected', status: 'failed' });
     req.log.info({ flow: flow.id, registrationId: registration?.id }, 'registration rejected');
     res.json({ flow: flow.id, key, registrationId: registration?.id ?? null, status: 'failed' });
+  });
+
+  // ---- The journal: what an operator needs to find and retry stuck registrations -------------
+
+  const listSchema = z.strictObject({
+    status: z.enum(['pending', 'queued', 'completed', 'failed', 'awaiting-approval']).optional(),
+    flow: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  });
+
+  router.get('/registrations', async (req, res) => {
+    const query = parse(listSchema, req.query);
+    const rows = await deps.store.list({
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.flow ? { flowId: query.flow } : {}),
+      ...(query.limit ? { limit: query.limit } : {}),
+    });
+    // Status and history only: the submitted details stay in the journal.
+    const registrations = rows.map((r) => ({
+      id: r.id,
+      flow: r.flowId,
+      status: r.status,
+      attempts: r.attempts,
+      nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+      lastDetail: r.lastDetail,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    }));
+    res.set('cache-control', 'no-store').json({ registrations });
+  });
+
+  router.get('/outbox', async (_req, res) => {
+    const stats = await deps.store.outboxStats(Date.now());
+    res.set('cache-control', 'no-store').json({
+      depth: stats.depth,
+      oldestCreatedAt:
+        stats.oldestCreatedAt === null ? null : new Date(stats.oldestCreatedAt).toISOString(),
+    });
+  });
+
+  router.post('/registrations/:id/retry', async (req, res) => {
+    const id = String(req.params['id']);
+    const found = await deps.store.get(id);
+    const flow = found && deps.flows.get(found.flowId);
+    if (!found || !flow) throw new HttpProblem(404, 'not_found', 'There is no such registration.');
+    if (found.status !== 'failed') {
+      throw new HttpProblem(
+        409,
+        'step_not_available',
+        `Only failed registrations are retried (this one is ${found.status}).`,
+      );
+    }
+    const deadlineAt = Date.now() + flow.config.retry.deadlineSeconds * 1000;
+    const answer = queuedAnswer(id);
+    if (
+      !(await deps.store.requeue(id, deadlineAt, {
+        httpStatus: answer.status,
+        response: answer.body,
+      }))
+    ) {
+      throw new HttpProblem(409, 'step_not_available', 'It changed meanwhile; list it again.');
+    }
+    req.log.info({ registrationId: id, flow: flow.id }, 'operator retry queued');
+    res.json({ id, status: 'queued' });
   });
 
   return router;

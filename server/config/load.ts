@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import { FIELD_SPECS } from '../../shared/fields.ts';
 import { PROVIDERS } from '../providers/index.ts';
 import { SIMULATORS } from '../sandbox/index.ts';
 import { configSchema, flowSchema, type Config, type FlowConfig } from './schema.ts';
@@ -65,6 +66,14 @@ function checkFlow(
   }
   if (flow.sandbox && !sandbox.enabled && !sandbox.url) {
     problems.push(`${at}.sandbox: set "sandbox": { "enabled": true } or a "sandbox.url" to reach`);
+  }
+  if (flow.queueOnOutage) {
+    const secret = provider.fields.find((f) => FIELD_SPECS[f.name].secret);
+    if (secret) {
+      problems.push(
+        `${at}.queueOnOutage: ${flow.provider} needs the user's ${secret.name}, which is never stored, so its registrations cannot be sent later; leave queueOnOutage off`,
+      );
+    }
   }
   const optional = provider.fields.filter((f) => !f.required).map((f) => f.name);
   for (const name of flow.optionalFields ?? []) {

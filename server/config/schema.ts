@@ -40,6 +40,36 @@ export const flowSchema = z.strictObject({
       requestMs: z.int().min(100).max(120_000).default(15_000),
     })
     .default({ connectMs: 5_000, requestMs: 15_000 }),
+  /**
+   * When the provider is down (timeouts, resets, 5xx, unreadable answers, refused credentials),
+   * answer 202 `queued` and deliver from the outbox, instead of a retryable 503. Not for flows
+   * whose fields include a password: passwords are never stored, so they cannot be sent later.
+   */
+  queueOnOutage: z.boolean().default(false),
+  /** Outbox retries: exponential backoff with full jitter, until the deadline, then `failed`. */
+  retry: z
+    .strictObject({
+      baseDelayMs: z.int().min(10).max(3_600_000).default(2_000),
+      maxDelayMs: z.int().min(10).max(86_400_000).default(300_000),
+      deadlineSeconds: z
+        .int()
+        .min(1)
+        .max(30 * 86_400)
+        .default(86_400),
+    })
+    .default({ baseDelayMs: 2_000, maxDelayMs: 300_000, deadlineSeconds: 86_400 }),
+  /** Stops calling a provider that keeps failing, so requests fail (or queue) at once. */
+  circuitBreaker: z
+    .strictObject({
+      /** Failures (timeouts, resets, 5xx) in the rolling window that open the circuit, in %. */
+      failureThresholdPercent: z.int().min(1).max(100).default(50),
+      /** Calls in the window before the percentage counts. */
+      minimumCalls: z.int().min(1).default(10),
+      windowSeconds: z.int().min(1).max(3_600).default(30),
+      /** How long the circuit stays open before one trial call. */
+      openSeconds: z.int().min(1).max(3_600).default(15),
+    })
+    .default({ failureThresholdPercent: 50, minimumCalls: 10, windowSeconds: 30, openSeconds: 15 }),
   /** Provider-specific settings: credentials, ids, assumed protocol details. */
   settings: z.record(z.string(), z.unknown()).default({}),
 });
@@ -55,6 +85,14 @@ export const configSchema = z.strictObject({
     })
     .default({ enabled: false }),
   flows: z.array(flowSchema).min(1),
+  /** The outbox worker every instance runs: how often it looks for due work, how much at once. */
+  outbox: z
+    .strictObject({
+      pollIntervalMs: z.int().min(10).max(60_000).default(1_000),
+      batchSize: z.int().min(1).max(500).default(20),
+      concurrency: z.int().min(1).max(64).default(4),
+    })
+    .default({ pollIntervalMs: 1_000, batchSize: 20, concurrency: 4 }),
 });
 
 export type FlowConfig = z.infer<typeof flowSchema>;

@@ -74,6 +74,11 @@ export interface ProviderAdapter {
   resend?(input: FollowUpInput): Promise<void>;
   /** The staff side of `await-approval` flows. */
   approvals?: ApprovalsApi;
+  /**
+   * The next step of a registration found to exist already after an attempt whose answer was
+   * lost (reconciled as our own success); default null (done).
+   */
+  reconciledNext?: NextStep;
 }
 
 export interface AdapterDeps {

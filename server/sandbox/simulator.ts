@@ -13,22 +13,27 @@ export interface RecordedRequest {
   query: Record<string, unknown>;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
-  /** Set when a fault was injected into this request. */
+  /** Set when a fault was injected into this request, and whether the simulator processed it first. */
   fault?: FaultMode;
+  faultPhase?: (typeof FAULT_PHASES)[number];
+  /** The status the simulator answered (or would have, for an `after` fault). */
+  status?: number;
 }
 
 const FAULT_MODES = ['500', 'timeout', 'reset'] as const;
 type FaultMode = (typeof FAULT_MODES)[number];
+const FAULT_PHASES = ['before', 'after'] as const;
 
 const faultsSchema = z.strictObject({
   failRate: z.number().min(0).max(1).default(0),
-  mode: z.enum(FAULT_MODES).default('500'),
+  /** One mode, or several picked at random (seeded) for each faulty request. */
+  mode: z.union([z.enum(FAULT_MODES), z.array(z.enum(FAULT_MODES)).min(1)]).default('500'),
   seed: z.int().default(1),
   /**
    * `before`: the request fails without being processed. `after`: it is processed, then the
-   * answer is lost, as when a provider commits and the connection drops.
+   * answer is lost, as when a provider commits and the connection drops. Several: picked at random.
    */
-  phase: z.enum(['before', 'after']).default('before'),
+  phase: z.union([z.enum(FAULT_PHASES), z.array(z.enum(FAULT_PHASES)).min(1)]).default('before'),
   /** Added to every answer, for benchmarks against a realistic provider. */
   latencyMs: z.int().min(0).max(60_000).default(0),
 });
@@ -132,14 +137,19 @@ export function simulatorRouter(api: SimulatorApi): Router {
     };
     requests.push(entry);
     if (requests.length > MAX_RECORDED) requests.splice(0, requests.length - MAX_RECORDED);
+    const pick = <T>(choice: T | readonly T[]): T =>
+      Array.isArray(choice) ? (choice[Math.floor(random() * choice.length)] as T) : (choice as T);
     const go = () => {
       if (faults.failRate > 0 && random() < faults.failRate) {
-        const mode = faults.mode;
+        const mode = pick(faults.mode);
+        const phase = pick(faults.phase);
         entry.fault = mode;
-        if (faults.phase === 'before') return fail(res, mode);
+        entry.faultPhase = phase;
+        if (phase === 'before') return fail(res, mode);
         // Let the simulator do the work, then lose its answer.
         const end = res.end.bind(res);
         res.end = (() => {
+          entry.status = res.statusCode;
           if (mode !== '500') {
             fail(res, mode);
             return res;
@@ -150,6 +160,12 @@ export function simulatorRouter(api: SimulatorApi): Router {
           return end(INJECTED_500);
         }) as typeof res.end;
       }
+      // The simulator's own answer, recorded as it is written: even when the caller has gone.
+      const write = res.end.bind(res);
+      res.end = ((...args: Parameters<typeof res.end>) => {
+        entry.status ??= res.statusCode;
+        return write(...args);
+      }) as typeof res.end;
       next();
     };
     if (faults.latencyMs > 0) setTimeout(go, faults.latencyMs);

@@ -1,16 +1,19 @@
 /**
  * The embedded default store: SQLite through better-sqlite3, WAL mode, versioned migrations run
- * at open. Synchronous underneath, so check-then-insert in one transaction is race-free within a
- * process; the UNIQUE constraint covers several processes on one file.
+ * at open. Synchronous underneath, so each operation is one immediate transaction: race-free
+ * within a process, and the database's write lock makes it so across processes on one file.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   BeginResult,
+  ClaimedWork,
   HistoryCount,
+  ListQuery,
   NewRegistration,
-  Outcome,
+  OutboxStats,
   Store,
   StoredRegistration,
 } from './types.ts';
@@ -39,26 +42,34 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX registration_events_by_registration ON registration_events (registration_id, at);`,
   `ALTER TABLE registrations ADD COLUMN provider_state TEXT;
    CREATE INDEX registrations_by_provider_ref ON registrations (flow_id, provider_ref);`,
+  `ALTER TABLE registrations ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE registrations ADD COLUMN next_attempt_at INTEGER;
+   ALTER TABLE registrations ADD COLUMN deadline_at INTEGER;
+   ALTER TABLE registrations ADD COLUMN lease_until INTEGER;
+   ALTER TABLE registrations ADD COLUMN lease_token TEXT;
+   ALTER TABLE registrations ADD COLUMN outcome_unknown INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX registrations_due ON registrations (status, next_attempt_at);
+   CREATE INDEX registrations_by_status_created ON registrations (status, created_at);`,
 ];
 
 function migrate(db: Database.Database): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
   );
-  const applied = new Set(
-    db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
-  );
-  MIGRATIONS.forEach((sql, i) => {
-    const version = i + 1;
-    if (applied.has(version)) return;
-    db.transaction(() => {
+  db.transaction(() => {
+    const applied = new Set(
+      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    );
+    MIGRATIONS.forEach((sql, i) => {
+      const version = i + 1;
+      if (applied.has(version)) return;
       db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
         version,
         Date.now(),
       );
-    }).immediate();
-  });
+    });
+  }).immediate();
 }
 
 /** The store interface is async (a network database is); errors here become rejections too. */
@@ -69,13 +80,24 @@ interface Row {
   flow_id: string;
   request_hash: string;
   status: string;
+  submission: string;
   http_status: number | null;
   response: string | null;
   provider_ref: string | null;
   provider_state: string | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  deadline_at: number | null;
+  lease_until: number | null;
+  lease_token: string | null;
+  outcome_unknown: number;
   created_at: number;
   updated_at: number;
+  last_detail?: string | null;
 }
+
+const json = (text: string | null, fallback: unknown): unknown =>
+  text === null ? fallback : (JSON.parse(text) as unknown);
 
 function toStored(row: Row | undefined): StoredRegistration | undefined {
   if (!row) return undefined;
@@ -84,12 +106,19 @@ function toStored(row: Row | undefined): StoredRegistration | undefined {
     flowId: row.flow_id,
     status: row.status as StoredRegistration['status'],
     providerRef: row.provider_ref,
-    providerState: JSON.parse(row.provider_state ?? '{}') as Record<string, string>,
-    response: JSON.parse(row.response ?? 'null') as unknown,
+    providerState: json(row.provider_state, {}) as Record<string, string>,
+    response: json(row.response, null),
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at === null ? null : new Date(row.next_attempt_at),
+    lastDetail: row.last_detail ?? null,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };
 }
+
+const WITH_LAST_DETAIL = `SELECT r.*, (SELECT e.detail FROM registration_events e
+  WHERE e.registration_id = r.id ORDER BY e.at DESC, e.rowid DESC LIMIT 1) AS last_detail
+  FROM registrations r`;
 
 export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -103,80 +132,134 @@ export function openSqliteStore(path: string): Store {
   const byKey = db.prepare<[string, string], Row>(
     'SELECT * FROM registrations WHERE flow_id = ? AND idempotency_key = ?',
   );
-  const byId = db.prepare<[string], Row>('SELECT * FROM registrations WHERE id = ?');
+  const byId = db.prepare<[string], Row>(`${WITH_LAST_DETAIL} WHERE r.id = ?`);
   const byProviderRef = db.prepare<[string, string], Row>(
-    'SELECT * FROM registrations WHERE flow_id = ? AND provider_ref = ? ORDER BY created_at DESC LIMIT 1',
+    `${WITH_LAST_DETAIL} WHERE r.flow_id = ? AND r.provider_ref = ? ORDER BY r.created_at DESC LIMIT 1`,
   );
-  const setStatus = db.prepare('UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?');
+  const insert = db.prepare(
+    `INSERT INTO registrations (id, flow_id, idempotency_key, request_hash, status, submission,
+       lease_until, lease_token, created_at, updated_at)
+     VALUES (@id, @flowId, @idempotencyKey, @requestHash, 'pending', @submission,
+       @leaseUntil, @leaseToken, @now, @now)`,
+  );
+  // A retryable failure (5xx): the same key may try again now, from a clean slate.
+  const reclaim = db.prepare(
+    `UPDATE registrations SET status = 'pending', http_status = NULL, response = NULL,
+       attempts = 0, next_attempt_at = NULL, deadline_at = NULL,
+       lease_until = ?, lease_token = ?, updated_at = ?
+     WHERE id = ? AND status = 'failed' AND http_status >= 500`,
+  );
+  const event = db.prepare(
+    'INSERT INTO registration_events (registration_id, at, status, detail) VALUES (?, ?, ?, ?)',
+  );
   // A history entry keeps the status the registration has after it.
   const noteEvent = db.prepare(
     `INSERT INTO registration_events (registration_id, at, status, detail)
      SELECT id, ?, status, ? FROM registrations WHERE id = ?`,
   );
+  const finishRow = db.prepare(
+    `UPDATE registrations SET status = @status,
+       http_status = COALESCE(@httpStatus, http_status), response = COALESCE(@response, response),
+       provider_ref = COALESCE(@providerRef, provider_ref),
+       provider_state = COALESCE(@providerState, provider_state),
+       lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, updated_at = @now
+     WHERE id = @id AND lease_token = @leaseToken`,
+  );
+  const rescheduleRow = db.prepare(
+    `UPDATE registrations SET status = 'queued', next_attempt_at = @nextAttemptAt,
+       deadline_at = COALESCE(deadline_at, @deadlineAt),
+       outcome_unknown = MAX(outcome_unknown, @outcomeUnknown),
+       http_status = COALESCE(http_status, @httpStatus), response = COALESCE(response, @response),
+       lease_until = NULL, lease_token = NULL, updated_at = @now
+     WHERE id = @id AND lease_token = @leaseToken`,
+  );
+  const due = db.prepare<[number, number, number, number], Row>(
+    `SELECT * FROM registrations
+     WHERE (status = 'queued' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?))
+        OR (status = 'pending' AND lease_until < ?)
+     ORDER BY COALESCE(next_attempt_at, created_at) LIMIT ?`,
+  );
+  const lease = db.prepare(
+    `UPDATE registrations SET lease_until = @leaseUntil, lease_token = @leaseToken,
+       attempts = attempts + 1, outcome_unknown = @outcomeUnknown, updated_at = @now
+     WHERE id = @id`,
+  );
+  const requeueRow = db.prepare(
+    `UPDATE registrations SET status = 'queued', next_attempt_at = ?, deadline_at = ?,
+       http_status = ?, response = ?, lease_until = NULL, lease_token = NULL, updated_at = ?
+     WHERE id = ? AND status = 'failed'`,
+  );
+  const stats = db.prepare<[number], { depth: number; oldest: number | null }>(
+    `SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM registrations
+     WHERE status = 'queued' OR (status = 'pending' AND lease_until < ?)`,
+  );
+  const setStatus = db.prepare('UPDATE registrations SET status = ?, updated_at = ? WHERE id = ?');
   const eventsSince = db.prepare<[string, string, number], HistoryCount>(
     `SELECT COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last FROM registration_events
      WHERE registration_id = ? AND detail = ? AND at >= ?`,
   );
-  const insert = db.prepare(
-    `INSERT INTO registrations (id, flow_id, idempotency_key, request_hash, status, submission, created_at, updated_at)
-     VALUES (@id, @flowId, @idempotencyKey, @requestHash, 'pending', @submission, @now, @now)`,
-  );
-  const update = db.prepare(
-    `UPDATE registrations SET status = @status, http_status = @httpStatus, response = @response,
-       provider_ref = COALESCE(@providerRef, provider_ref),
-       provider_state = COALESCE(@providerState, provider_state), updated_at = @now WHERE id = @id`,
-  );
-  const event = db.prepare(
-    'INSERT INTO registration_events (registration_id, at, status, detail) VALUES (?, ?, ?, ?)',
-  );
 
-  const reclaim = db.prepare(
-    `UPDATE registrations SET status = 'pending', http_status = NULL, response = NULL, updated_at = ?
-     WHERE id = ? AND status = 'failed' AND http_status >= 500`,
-  );
-
-  const fromExisting = (row: Row, requestHash: string): BeginResult => {
-    if (row.request_hash !== requestHash) return { kind: 'key_reused' };
-    if (row.http_status === null) return { kind: 'in_progress', id: row.id };
-    // The provider was down or unreadable: the same request may try again, under the same id
-    // (so a provider that did act sees the same request id and can tell us so).
-    if (row.status === 'failed' && row.http_status >= 500) {
+  const fromExisting = (row: Row, entry: NewRegistration): BeginResult => {
+    if (row.request_hash !== entry.requestHash) return { kind: 'key_reused' };
+    if (row.status === 'failed' && row.http_status !== null && row.http_status >= 500) {
       const now = Date.now();
-      if (reclaim.run(now, row.id).changes === 1) {
+      const leaseToken = randomUUID();
+      if (reclaim.run(now + entry.leaseMs, leaseToken, now, row.id).changes === 1) {
         event.run(row.id, now, 'pending', 'retry');
-        return { kind: 'created', id: row.id };
+        return { kind: 'created', id: row.id, leaseToken };
       }
     }
+    if (row.http_status === null) return { kind: 'in_progress', id: row.id };
     return {
       kind: 'replay',
       id: row.id,
       httpStatus: row.http_status,
-      response: JSON.parse(row.response ?? 'null') as unknown,
+      response: json(row.response, null),
     };
   };
 
   const begin = db.transaction((entry: NewRegistration): BeginResult => {
     const existing = byKey.get(entry.flowId, entry.idempotencyKey);
-    if (existing) return fromExisting(existing, entry.requestHash);
+    if (existing) return fromExisting(existing, entry);
     const now = Date.now();
-    insert.run({ ...entry, submission: JSON.stringify(entry.submission), now });
-    event.run(entry.id, now, 'pending', null);
-    return { kind: 'created', id: entry.id };
-  });
-
-  const finish = db.transaction((id: string, outcome: Outcome) => {
-    const now = Date.now();
-    update.run({
-      id,
-      status: outcome.status,
-      httpStatus: outcome.httpStatus,
-      response: JSON.stringify(outcome.response),
-      providerRef: outcome.providerRef ?? null,
-      providerState: outcome.providerState ? JSON.stringify(outcome.providerState) : null,
+    const leaseToken = randomUUID();
+    insert.run({
+      ...entry,
+      submission: JSON.stringify(entry.submission),
+      leaseUntil: now + entry.leaseMs,
+      leaseToken,
       now,
     });
-    event.run(id, now, outcome.status, outcome.detail ?? null);
+    event.run(entry.id, now, 'pending', null);
+    return { kind: 'created', id: entry.id, leaseToken };
   });
+
+  const claim = db.transaction((now: number, limit: number, leaseMs: number): ClaimedWork[] =>
+    due.all(now, now, now, limit).map((row) => {
+      const leaseToken = randomUUID();
+      // A lease still set means its holder died mid-call: that attempt may have reached the provider.
+      const outcomeUnknown = row.outcome_unknown === 1 || row.lease_until !== null;
+      lease.run({
+        id: row.id,
+        leaseUntil: now + leaseMs,
+        leaseToken,
+        outcomeUnknown: outcomeUnknown ? 1 : 0,
+        now,
+      });
+      event.run(row.id, now, row.status, `attempt ${row.attempts + 1}`);
+      return {
+        id: row.id,
+        flowId: row.flow_id,
+        status: row.status as 'pending' | 'queued',
+        submission: json(row.submission, {}) as Record<string, unknown>,
+        attempts: row.attempts + 1,
+        outcomeUnknown,
+        deadlineAt: row.deadline_at,
+        leaseToken,
+        createdAt: new Date(row.created_at),
+      };
+    }),
+  );
 
   return {
     begin: (entry) =>
@@ -188,11 +271,92 @@ export function openSqliteStore(path: string): Store {
           if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
           const row = byKey.get(entry.flowId, entry.idempotencyKey);
           if (!row) throw err;
-          return fromExisting(row, entry.requestHash);
+          return fromExisting(row, entry);
         }
       }),
-    finish: (id, outcome) => settle(() => finish.immediate(id, outcome)),
+    finish: (id, leaseToken, outcome) =>
+      settle(() =>
+        db
+          .transaction(() => {
+            const now = Date.now();
+            const changed = finishRow.run({
+              id,
+              leaseToken,
+              status: outcome.status,
+              httpStatus: outcome.httpStatus ?? null,
+              response: outcome.response === undefined ? null : JSON.stringify(outcome.response),
+              providerRef: outcome.providerRef ?? null,
+              providerState: outcome.providerState ? JSON.stringify(outcome.providerState) : null,
+              now,
+            }).changes;
+            if (changed) event.run(id, now, outcome.status, outcome.detail ?? null);
+            return changed === 1;
+          })
+          .immediate(),
+      ),
+    reschedule: (id, leaseToken, retry) =>
+      settle(() =>
+        db
+          .transaction(() => {
+            const now = Date.now();
+            const changed = rescheduleRow.run({
+              id,
+              leaseToken,
+              nextAttemptAt: retry.nextAttemptAt,
+              deadlineAt: retry.deadlineAt,
+              outcomeUnknown: retry.outcomeUnknown ? 1 : 0,
+              httpStatus: retry.httpStatus ?? null,
+              response: retry.response === undefined ? null : JSON.stringify(retry.response),
+              now,
+            }).changes;
+            if (changed) event.run(id, now, 'queued', retry.detail);
+            return changed === 1;
+          })
+          .immediate(),
+      ),
+    claimDue: (now, limit, leaseMs) => settle(() => claim.immediate(now, limit, leaseMs)),
+    requeue: (id, deadlineAt, answer) =>
+      settle(() =>
+        db
+          .transaction(() => {
+            const now = Date.now();
+            const response = JSON.stringify(answer.response);
+            const changed = requeueRow.run(
+              now,
+              deadlineAt,
+              answer.httpStatus,
+              response,
+              now,
+              id,
+            ).changes;
+            if (changed) event.run(id, now, 'queued', 'operator retry');
+            return changed === 1;
+          })
+          .immediate(),
+      ),
     get: (id) => settle(() => toStored(byId.get(id))),
+    list: (query: ListQuery) =>
+      settle(() => {
+        const where: string[] = [];
+        const params: (string | number)[] = [];
+        if (query.status) {
+          where.push('r.status = ?');
+          params.push(query.status);
+        }
+        if (query.flowId) {
+          where.push('r.flow_id = ?');
+          params.push(query.flowId);
+        }
+        const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+        const sql = `${WITH_LAST_DETAIL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY r.created_at DESC LIMIT ${limit}`;
+        return (db.prepare(sql).all(...params) as Row[]).map((row) => toStored(row)!);
+      }),
+    outboxStats: (now): Promise<OutboxStats> =>
+      settle(() => {
+        const { depth, oldest } = stats.get(now)!;
+        return { depth, oldestCreatedAt: oldest };
+      }),
     findByProviderRef: (flowId, ref) => settle(() => toStored(byProviderRef.get(flowId, ref))),
     note: (id, entry) =>
       settle(() =>

@@ -1,10 +1,19 @@
 /**
- * The journal and idempotency store (DESIGN.md §6). Every accepted submission is written here
- * before its provider is called; a repeated `Idempotency-Key` is answered from here.
+ * The journal, idempotency store and outbox (DESIGN.md §6), behind one interface with two
+ * implementations: SQLite (embedded default) and PostgreSQL (several instances sharing work).
+ *
+ * Every accepted submission is written here before its provider is called. Whoever calls the
+ * provider holds a *lease* on the registration (the request handler first, the outbox worker
+ * for retries): a lease that runs out means its holder died, and the work is taken over, with
+ * the previous attempt's outcome marked unknown so an "already exists" answer is reconciled.
  */
 
-/** Internal statuses; `pending` = accepted, provider call not finished. */
-export type StoredStatus = 'pending' | 'completed' | 'failed' | 'awaiting-approval' | 'queued';
+/**
+ * `pending`: accepted, first provider call not finished. `queued`: waiting in the outbox for a
+ * retry. The rest are final (an operator may still retry a `failed` one).
+ */
+export type StoredStatus = 'pending' | 'queued' | 'completed' | 'failed' | 'awaiting-approval';
+export type FinalStatus = 'completed' | 'failed' | 'awaiting-approval';
 
 export interface NewRegistration {
   id: string;
@@ -14,25 +23,57 @@ export interface NewRegistration {
   requestHash: string;
   /** What the user submitted, minus secret fields (passwords are never stored). */
   submission: Record<string, unknown>;
+  /** How long the request handler may take before the outbox worker may take over (ms). */
+  leaseMs: number;
 }
 
 export type BeginResult =
-  /** Go ahead: a new entry, or one whose earlier attempt failed for a retryable reason (5xx). */
-  | { kind: 'created'; id: string }
+  /** Go ahead, holding `leaseToken`: a new entry, or one whose last attempt failed with a 5xx. */
+  | { kind: 'created'; id: string; leaseToken: string }
   | { kind: 'replay'; id: string; httpStatus: number; response: unknown }
   | { kind: 'in_progress'; id: string }
   | { kind: 'key_reused' };
 
 export interface Outcome {
-  status: Exclude<StoredStatus, 'pending'>;
-  httpStatus: number;
-  /** The answer given to the client, replayed for the same key; never holds a secret. */
-  response: unknown;
+  status: FinalStatus;
+  /**
+   * The answer for an idempotent replay. Given with `httpStatus`; when both are left out, the
+   * answer already given (a 202 `queued`) stays the one replayed.
+   */
+  httpStatus?: number;
+  response?: unknown;
   providerRef?: string;
   /** Non-secret facts for follow-up steps (see RegistrationResult.state). */
   providerState?: Record<string, string>;
   /** A short non-personal note for the status history (error code, provider state…). */
   detail?: string;
+}
+
+export interface Retry {
+  /** ms epoch of the next attempt. */
+  nextAttemptAt: number;
+  /** ms epoch after which no more attempts are made; kept from the first time it is set. */
+  deadlineAt: number;
+  /** The provider may have acted on an attempt: a later "already exists" is our own success. */
+  outcomeUnknown: boolean;
+  /** The answer given to the client now (202 `queued`), where none was given yet. */
+  httpStatus?: number;
+  response?: unknown;
+  detail: string;
+}
+
+/** Work the outbox worker has claimed: it holds the lease until it finishes or reschedules. */
+export interface ClaimedWork {
+  id: string;
+  flowId: string;
+  status: 'pending' | 'queued';
+  submission: Record<string, unknown>;
+  /** Attempts made so far, this one included. */
+  attempts: number;
+  outcomeUnknown: boolean;
+  deadlineAt: number | null;
+  leaseToken: string;
+  createdAt: Date;
 }
 
 export interface HistoryCount {
@@ -46,7 +87,7 @@ export interface HistoryEntry {
   /** What happened: `verified`, `verify_failed`, `resend`, `approved`, `rejected`… */
   detail: string;
   /** The registration's new status, when the event changes it. */
-  status?: Exclude<StoredStatus, 'pending'>;
+  status?: FinalStatus;
 }
 
 export interface StoredRegistration {
@@ -55,20 +96,57 @@ export interface StoredRegistration {
   status: StoredStatus;
   providerRef: string | null;
   providerState: Record<string, string>;
-  /** The answer given to the client (what `next` step it was sent to). */
+  /** The answer given to the client (what `next` step it was sent to); null before there is one. */
   response: unknown;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  /** The latest history entry's detail (why it failed, where it stands). */
+  lastDetail: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
+export interface ListQuery {
+  status?: StoredStatus;
+  flowId?: string;
+  /** Newest first; at most this many (default 50, at most 500). */
+  limit?: number;
+}
+
+export interface OutboxStats {
+  /** Registrations waiting for a (re)try: `queued`, and `pending` ones whose lease ran out. */
+  depth: number;
+  /** ms epoch of the oldest of them; null when there are none. */
+  oldestCreatedAt: number | null;
+}
+
 export interface Store {
   /**
-   * Journals a submission under its idempotency key, or says why it must not be sent now: the
-   * first answer to replay, still in progress, or the key used for another request.
+   * Journals a submission under its idempotency key and leases it to the caller, or says why it
+   * must not be sent now: the first answer to replay, still in progress, or the key reused.
    */
   begin(entry: NewRegistration): Promise<BeginResult>;
-  finish(id: string, outcome: Outcome): Promise<void>;
+  /** Records a final outcome; false (and nothing written) when `leaseToken` no longer holds. */
+  finish(id: string, leaseToken: string, outcome: Outcome): Promise<boolean>;
+  /** Puts a registration in the outbox for a later attempt, releasing the lease. */
+  reschedule(id: string, leaseToken: string, retry: Retry): Promise<boolean>;
+  /**
+   * Leases up to `limit` registrations due for an attempt: `queued` ones whose time has come and
+   * `pending` ones whose holder's lease ran out. Safe with several instances (no double claims).
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedWork[]>;
+  /**
+   * An operator's retry of a `failed` registration: queued again, due now, with a new deadline;
+   * `answer` (a 202 `queued`) replaces the failure as what the same key is answered.
+   */
+  requeue(
+    id: string,
+    deadlineAt: number,
+    answer: { httpStatus: number; response: unknown },
+  ): Promise<boolean>;
   get(id: string): Promise<StoredRegistration | undefined>;
+  list(query: ListQuery): Promise<StoredRegistration[]>;
+  outboxStats(now: number): Promise<OutboxStats>;
   /** The registration a provider key belongs to (approvals are made by the provider's key). */
   findByProviderRef(flowId: string, providerRef: string): Promise<StoredRegistration | undefined>;
   /** Appends to a registration's history, changing its status where the entry says so. */

@@ -76,7 +76,7 @@ export async function startBff(
     destination: { write: (line: string) => void logs.push(line) },
   });
   const config = parseConfig(options.config ?? demoConfig(), { ...options.env }, 'test config');
-  const store = openStore('sqlite::memory:');
+  const store = await openStore('sqlite::memory:');
   const server = await startServer({
     config,
     store,

@@ -605,7 +605,7 @@ describe('titelive: the journal', () => {
     });
     server = await startServer({
       config: parseConfig(config([titeliveFlow('titelive')]), {}, 'test'),
-      store: openStore(`sqlite:${join(dir, 'journal.db')}`),
+      store: await openStore(`sqlite:${join(dir, 'journal.db')}`),
       log,
       port: 0,
       host: '127.0.0.1',

@@ -1,0 +1,163 @@
+/**
+ * The outbox worker, one per instance: it leases registrations that are due (queued after an
+ * outage, or left `pending` by an instance that died mid-call), sends them again with backoff,
+ * and records the outcome. Several instances share the work through the store's leases, so a
+ * registration is attempted by one of them at a time and none is left behind.
+ */
+import type { Logger } from 'pino';
+import { problemBody } from './http/problem.ts';
+import { FIELD_SPECS } from '../shared/fields.ts';
+import { attempt, backoffMs, leaseMsFor } from './delivery.ts';
+import { HttpProblem } from './errors.ts';
+import type { Flow } from './flows.ts';
+import {
+  answerFor,
+  describeError,
+  outcomeOf,
+  problemFor,
+  queuedAnswer,
+  type StoredSubmission,
+} from './registrations.ts';
+import type { ClaimedWork, Outcome, Store } from './store/types.ts';
+
+export interface OutboxOptions {
+  pollIntervalMs: number;
+  batchSize: number;
+  concurrency: number;
+}
+
+export interface OutboxWorker {
+  start(): void;
+  /** Stops polling and waits for the attempts in flight; queued work stays for later. */
+  stop(): Promise<void>;
+  /** One pass: claim what is due and attempt it. Resolves with how many were attempted. */
+  runOnce(): Promise<number>;
+}
+
+export function createOutboxWorker(deps: {
+  store: Store;
+  flows: Map<string, Flow>;
+  log: Logger;
+  options: OutboxOptions;
+}): OutboxWorker {
+  const { store, flows, options } = deps;
+  const log = deps.log.child({ component: 'outbox' });
+  const leaseMs = Math.max(...[...flows.values()].map(leaseMsFor));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+  let current: Promise<number> | undefined;
+
+  /** The answer a client who retries with the same key gets, where none was given yet. */
+  const firstAnswer = (work: ClaimedWork, answer: { status: number; body: unknown }) =>
+    work.status === 'pending' ? { httpStatus: answer.status, response: answer.body } : {};
+
+  async function fail(work: ClaimedWork, detail: string, problem: HttpProblem): Promise<void> {
+    const outcome: Outcome = {
+      status: 'failed',
+      detail,
+      ...firstAnswer(work, { status: problem.status, body: problemBody(problem) }),
+    };
+    await store.finish(work.id, work.leaseToken, outcome);
+    log.error(
+      { registrationId: work.id, flow: work.flowId, attempts: work.attempts },
+      `registration failed: ${detail}`,
+    );
+  }
+
+  async function deliver(work: ClaimedWork): Promise<void> {
+    const flow = flows.get(work.flowId);
+    const unavailable = new HttpProblem(
+      503,
+      'provider_unavailable',
+      'The provider is unavailable.',
+    );
+    if (!flow) return fail(work, `flow ${work.flowId} is no longer configured`, unavailable);
+    const secret = flow.rules.find((rule) => FIELD_SPECS[rule.name].secret);
+    if (secret) {
+      // Its password was never stored: the user must submit again.
+      return fail(work, `cannot resume: the ${secret.name} is never stored`, unavailable);
+    }
+    const now = Date.now();
+    const deadlineAt =
+      work.deadlineAt ?? work.createdAt.getTime() + flow.config.retry.deadlineSeconds * 1000;
+    if (now > deadlineAt) {
+      return fail(work, `deadline passed after ${work.attempts - 1} attempts`, unavailable);
+    }
+
+    const submission = work.submission as StoredSubmission;
+    const result = await attempt(
+      flow,
+      { registrationId: work.id, ...submission },
+      work.outcomeUnknown,
+    );
+    const rlog = log.child({ registrationId: work.id, flow: flow.id, attempt: work.attempts });
+    if (result.kind === 'done') {
+      const response = answerFor(work.id, result.result);
+      await store.finish(work.id, work.leaseToken, {
+        ...outcomeOf(response, result.result),
+        ...firstAnswer(work, { status: 201, body: response }),
+        detail: result.reconciled ? 'delivered (reconciled: it already existed)' : 'delivered',
+      });
+      rlog.info({ reconciled: result.reconciled }, 'outbox delivered a registration');
+      return;
+    }
+    if (result.kind === 'final')
+      return fail(work, describeError(result.error), problemFor(result.error));
+    await store.reschedule(work.id, work.leaseToken, {
+      nextAttemptAt: now + backoffMs(work.attempts, flow.config.retry),
+      deadlineAt,
+      outcomeUnknown: result.error.outcomeUnknown,
+      ...firstAnswer(work, queuedAnswer(work.id)),
+      detail: `retry later: ${describeError(result.error)}`,
+    });
+    rlog.warn({ kind: result.error.kind }, 'outbox attempt failed; retrying later');
+  }
+
+  async function runOnce(): Promise<number> {
+    const claimed = await store.claimDue(Date.now(), options.batchSize, leaseMs);
+    let next = 0;
+    const lane = async () => {
+      while (next < claimed.length) {
+        const work = claimed[next++]!;
+        try {
+          await deliver(work);
+        } catch (err) {
+          // A bug or the store failing: the lease runs out and the work is tried again.
+          log.error({ err, registrationId: work.id }, 'outbox attempt crashed');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, lane));
+    return claimed.length;
+  }
+
+  function schedule(delay: number): void {
+    timer = setTimeout(() => {
+      current = runOnce()
+        .catch((err: unknown) => {
+          log.error({ err }, 'outbox pass failed');
+          return 0;
+        })
+        .then((count) => {
+          // A full batch means more may be due: go again at once.
+          if (running) schedule(count >= options.batchSize ? 0 : options.pollIntervalMs);
+          return count;
+        });
+    }, delay);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await current;
+    },
+    runOnce,
+  };
+}

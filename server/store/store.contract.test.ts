@@ -1,0 +1,1078 @@
+/**
+ * The store contract (types.ts is its specification), run against every implementation: SQLite in
+ * memory and on a file, and PostgreSQL. Each test gets a new, empty database (a file, or a schema
+ * under this run's prefix), so the counting tests (claimDue, outboxStats, list) see only their own
+ * rows and parallel test files never meet.
+ *
+ * PostgreSQL is not optional here: when it cannot be reached its tests fail, saying so (CI starts
+ * it first; locally set TEST_POSTGRES_URL or start one).
+ *
+ * `Date` is frozen (and moved by hand) so leases, deadlines and history times are exact numbers.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openStore } from './index.ts';
+import { openPostgresStore } from './postgres.ts';
+import { openSqliteStore } from './sqlite.ts';
+import type { BeginResult, NewRegistration, Retry, Store } from './types.ts';
+
+const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A database location no store has opened yet. */
+interface Blank {
+  /** Opens a store on it, as a starting instance would (migrating it the first time). */
+  open(): Promise<Store>;
+  /** The versions recorded in its schema_migrations. */
+  migrations(): Promise<number[]>;
+}
+
+interface Backend {
+  name: string;
+  /** Whether a second open reaches the same data (not so for `:memory:`). */
+  shared: boolean;
+  /** Every migration version, as recorded once all are applied. */
+  versions: number[];
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+  blank(): Blank;
+}
+
+/** Stores opened by the current test, closed after it. */
+const opened: Store[] = [];
+const track = (store: Store): Store => {
+  opened.push(store);
+  return store;
+};
+
+function sqliteMemory(): Backend {
+  return {
+    name: 'sqlite :memory:',
+    shared: false,
+    versions: [1, 2, 3],
+    setup: async () => {},
+    teardown: async () => {},
+    blank: () => ({
+      open: async () => track(openSqliteStore(':memory:')),
+      migrations: () => Promise.reject(new Error('a :memory: database cannot be reopened')),
+    }),
+  };
+}
+
+function sqliteFile(): Backend {
+  let dir = '';
+  return {
+    name: 'sqlite file',
+    shared: true,
+    versions: [1, 2, 3],
+    setup: async () => {
+      dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
+    },
+    teardown: async () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+    blank: () => {
+      const path = join(dir, `${randomUUID()}.db`);
+      return {
+        open: async () => track(openSqliteStore(path)),
+        migrations: async () => {
+          const db = new Database(path, { readonly: true });
+          try {
+            return db
+              .prepare('SELECT version FROM schema_migrations ORDER BY version')
+              .pluck()
+              .all() as number[];
+          } finally {
+            db.close();
+          }
+        },
+      };
+    },
+  };
+}
+
+function postgres(): Backend {
+  const prefix = `store_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const schemas: string[] = [];
+  let admin: pg.Client | undefined;
+  let unreachable: Error | undefined;
+  const where = POSTGRES_URL.replace(/\/\/.*@/s, '//***@');
+  return {
+    name: 'postgres',
+    shared: true,
+    versions: [1],
+    setup: async () => {
+      const client = new pg.Client({
+        connectionString: POSTGRES_URL,
+        connectionTimeoutMillis: 5_000,
+      });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        admin = client;
+      } catch (err) {
+        await client.end().catch(() => {});
+        const why =
+          err instanceof AggregateError
+            ? err.errors.map(String).join('; ')
+            : err instanceof Error
+              ? err.message
+              : String(err);
+        // Not thrown here: a failing beforeAll would report the tests as skipped. Each one fails.
+        unreachable = new Error(
+          `PostgreSQL is not reachable at ${where} (${why}). The store contract runs against it: ` +
+            'start PostgreSQL (CI does) or set TEST_POSTGRES_URL.',
+        );
+      }
+    },
+    teardown: async () => {
+      if (!admin) return;
+      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    },
+    blank: () => {
+      const schema = `${prefix}_${schemas.length + 1}`;
+      schemas.push(schema);
+      return {
+        open: async () => {
+          if (unreachable) throw unreachable;
+          return track(await openPostgresStore(POSTGRES_URL, { schema }));
+        },
+        migrations: async () =>
+          (
+            await admin!.query<{ version: number }>(
+              `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+            )
+          ).rows.map((row) => row.version),
+      };
+    },
+  };
+}
+
+const T0 = 1_800_000_000_000;
+const LEASE = 30_000;
+const now = (): number => Date.now();
+/** Moves the frozen clock. */
+const tick = (ms = 1): void => void vi.setSystemTime(Date.now() + ms);
+
+const entry = (overrides: Partial<NewRegistration> = {}): NewRegistration => ({
+  id: randomUUID(),
+  flowId: 'acme',
+  idempotencyKey: randomUUID(),
+  requestHash: 'hash-1',
+  submission: { email: 'jane@example.com', company: 'ACME' },
+  leaseMs: LEASE,
+  ...overrides,
+});
+
+/** The same request again (a client retrying with its key), as a new submission would come. */
+const again = (first: NewRegistration): NewRegistration => ({
+  ...entry(),
+  flowId: first.flowId,
+  idempotencyKey: first.idempotencyKey,
+  requestHash: first.requestHash,
+  submission: first.submission,
+});
+
+const retry = (overrides: Partial<Retry> = {}): Retry => ({
+  nextAttemptAt: now(),
+  deadlineAt: now() + 86_400_000,
+  outcomeUnknown: false,
+  detail: 'provider_unavailable',
+  ...overrides,
+});
+
+const QUEUED_ANSWER = { status: 'queued', id: 'r1', message: 'We will finish this shortly' };
+
+describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name', (backend) => {
+  let blank: Blank;
+  let store: Store;
+  /** Another instance on the same database (the same store for `:memory:`). */
+  const peer = async (): Promise<Store> => (backend.shared ? blank.open() : store);
+
+  beforeAll(() => backend.setup());
+  afterAll(() => backend.teardown());
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: T0 });
+    blank = backend.blank();
+    store = await blank.open();
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+
+  async function begun(overrides: Partial<NewRegistration> = {}) {
+    const e = entry(overrides);
+    const result = await store.begin(e);
+    if (result.kind !== 'created') throw new Error(`expected created, got ${result.kind}`);
+    return { ...e, leaseToken: result.leaseToken };
+  }
+
+  /** A registration waiting in the outbox, due at `at`, no longer leased. */
+  async function queued(at: number, overrides: Partial<Retry> = {}) {
+    const reg = await begun();
+    expect(
+      await store.reschedule(reg.id, reg.leaseToken, retry({ nextAttemptAt: at, ...overrides })),
+    ).toBe(true);
+    return reg;
+  }
+
+  async function claimOne(at: number, leaseMs = LEASE) {
+    const claimed = await store.claimDue(at, 10, leaseMs);
+    expect(claimed).toHaveLength(1);
+    return claimed[0]!;
+  }
+
+  describe('begin', () => {
+    it('journals a new submission as pending, leased to the caller', async () => {
+      const e = entry();
+      const result = await store.begin(e);
+      expect(result).toEqual({ kind: 'created', id: e.id, leaseToken: expect.any(String) });
+      expect(await store.get(e.id)).toEqual({
+        id: e.id,
+        flowId: 'acme',
+        status: 'pending',
+        providerRef: null,
+        providerState: {},
+        response: null,
+        attempts: 0,
+        nextAttemptAt: null,
+        lastDetail: null,
+        createdAt: new Date(T0),
+        updatedAt: new Date(T0),
+      });
+      // Its holder is alive until the lease runs out: nothing for the outbox before then.
+      expect(await store.claimDue(T0 + LEASE, 10, LEASE)).toEqual([]);
+    });
+
+    it('answers in_progress to the same request while the first is still pending', async () => {
+      const first = await begun();
+      expect(await store.begin(again(first))).toEqual({
+        kind: 'in_progress',
+        id: first.id,
+      });
+      // Still the caller's: the first lease holds.
+      expect(await store.finish(first.id, first.leaseToken, { status: 'completed' })).toBe(true);
+    });
+
+    it('replays the stored status and answer once finished', async () => {
+      const first = await begun();
+      const answer = { status: 'completed', id: first.id, next: 'sign-in' };
+      await store.finish(first.id, first.leaseToken, {
+        status: 'completed',
+        httpStatus: 201,
+        response: answer,
+      });
+      expect(await store.begin(again(first))).toEqual({
+        kind: 'replay',
+        id: first.id,
+        httpStatus: 201,
+        response: answer,
+      });
+    });
+
+    it('replays a client error (4xx) failure rather than retrying it', async () => {
+      const first = await begun();
+      const problem = { code: 'provider_rejected' };
+      await store.finish(first.id, first.leaseToken, {
+        status: 'failed',
+        httpStatus: 422,
+        response: problem,
+      });
+      expect(await store.begin(again(first))).toEqual({
+        kind: 'replay',
+        id: first.id,
+        httpStatus: 422,
+        response: problem,
+      });
+    });
+
+    it('answers key_reused to the same key with another request, whatever its state', async () => {
+      const pending = await begun();
+      expect(await store.begin({ ...again(pending), requestHash: 'hash-2' })).toEqual({
+        kind: 'key_reused',
+      });
+      await store.finish(pending.id, pending.leaseToken, {
+        status: 'failed',
+        httpStatus: 503,
+        response: { code: 'provider_unavailable' },
+      });
+      // Not even a retryable failure is taken over by another request.
+      expect(await store.begin({ ...again(pending), requestHash: 'hash-2' })).toEqual({
+        kind: 'key_reused',
+      });
+      expect((await store.get(pending.id))?.status).toBe('failed');
+    });
+
+    it('keeps idempotency keys apart per flow', async () => {
+      const acme = await begun();
+      const other = await store.begin({ ...again(acme), flowId: 'other' });
+      expect(other).toMatchObject({ kind: 'created' });
+      expect(other).not.toMatchObject({ id: acme.id });
+    });
+
+    it('lets the same request retry a 5xx failure under the same id, with a new lease', async () => {
+      const first = await begun();
+      await store.finish(first.id, first.leaseToken, {
+        status: 'failed',
+        httpStatus: 503,
+        response: { code: 'provider_unavailable' },
+        detail: 'provider_unavailable',
+      });
+      tick(1_000);
+      const retried = await store.begin(again(first));
+      expect(retried).toEqual({ kind: 'created', id: first.id, leaseToken: expect.any(String) });
+      const { leaseToken } = retried as Extract<BeginResult, { kind: 'created' }>;
+      expect(leaseToken).not.toBe(first.leaseToken);
+      expect(await store.get(first.id)).toMatchObject({
+        status: 'pending',
+        response: null,
+        lastDetail: 'retry',
+        updatedAt: new Date(T0 + 1_000),
+      });
+      expect(await store.begin(again(first))).toEqual({
+        kind: 'in_progress',
+        id: first.id,
+      });
+      expect(await store.finish(first.id, first.leaseToken, { status: 'completed' })).toBe(false);
+      expect(
+        await store.finish(first.id, leaseToken, {
+          status: 'completed',
+          httpStatus: 201,
+          response: { ok: true },
+        }),
+      ).toBe(true);
+      expect(await store.begin(again(first))).toMatchObject({
+        kind: 'replay',
+        httpStatus: 201,
+      });
+    });
+
+    it('starts a reclaimed 5xx failure from a clean slate: no attempts, no old deadline', async () => {
+      const first = await begun();
+      await store.reschedule(
+        first.id,
+        first.leaseToken,
+        retry({ nextAttemptAt: T0, deadlineAt: T0 + 10 }),
+      );
+      const work = await claimOne(T0);
+      await store.finish(first.id, work.leaseToken, {
+        status: 'failed',
+        httpStatus: 503,
+        response: {},
+      });
+      expect(await store.get(first.id)).toMatchObject({ attempts: 1 });
+      const retried = (await store.begin(again(first))) as Extract<
+        BeginResult,
+        { kind: 'created' }
+      >;
+      expect(retried.kind).toBe('created');
+      expect(await store.get(first.id)).toMatchObject({ attempts: 0, nextAttemptAt: null });
+      tick(60_000);
+      await store.reschedule(
+        first.id,
+        retried.leaseToken,
+        retry({ nextAttemptAt: T0, deadlineAt: T0 + 99_999 }),
+      );
+      expect(await claimOne(T0 + 60_000)).toMatchObject({ deadlineAt: T0 + 99_999, attempts: 1 });
+    });
+
+    it('gives a 5xx failure to only one of two concurrent retries', async () => {
+      const other = await peer();
+      for (let round = 0; round < 5; round++) {
+        const first = await begun();
+        await store.finish(first.id, first.leaseToken, {
+          status: 'failed',
+          httpStatus: 502,
+          response: { code: 'provider_unavailable' },
+        });
+        const results = await Promise.all([store.begin(again(first)), other.begin(again(first))]);
+        expect(results.map((r) => r.kind).sort()).toEqual(['created', 'in_progress']);
+        for (const result of results) expect(result).toMatchObject({ id: first.id });
+        expect(await store.history(first.id, 'retry', 0)).toMatchObject({ count: 1 });
+      }
+    });
+
+    it('gives a new key to only one of several concurrent begins', async () => {
+      const stores = [store, await peer(), await peer(), store];
+      const e = entry();
+      const results = await Promise.all(stores.map((s) => s.begin(again(e))));
+      const winners = results.filter((r) => r.kind === 'created');
+      expect(winners).toHaveLength(1);
+      const winner = winners[0]!;
+      expect(results.filter((r) => r.kind === 'in_progress')).toEqual([
+        { kind: 'in_progress', id: winner.id },
+        { kind: 'in_progress', id: winner.id },
+        { kind: 'in_progress', id: winner.id },
+      ]);
+      expect(await store.list({})).toHaveLength(1);
+    });
+
+    it('keeps submissions and answers exactly as given (key order, unicode, \\u0000)', async () => {
+      const submission = {
+        z: 'last first',
+        a: ['ü', '日本', '\u0000', 1.5, null],
+        nested: { b: 2, a: 1 },
+      };
+      const first = await begun({ submission });
+      const answer = { status: 'completed', zeta: 1, alpha: { y: true, x: 'Zoë \u0000' } };
+      await store.reschedule(first.id, first.leaseToken, retry({ nextAttemptAt: T0 }));
+      const work = await claimOne(T0);
+      expect(JSON.stringify(work.submission)).toBe(JSON.stringify(submission));
+      await store.finish(first.id, work.leaseToken, {
+        status: 'completed',
+        httpStatus: 201,
+        response: answer,
+        providerState: { z: '1', a: '2' },
+      });
+      const replay = await store.begin(again(first));
+      expect(replay.kind === 'replay' && JSON.stringify(replay.response)).toBe(
+        JSON.stringify(answer),
+      );
+      expect(JSON.stringify((await store.get(first.id))?.providerState)).toBe('{"z":"1","a":"2"}');
+    });
+  });
+
+  describe('finish', () => {
+    it('records the outcome and releases the lease', async () => {
+      const reg = await begun();
+      tick(250);
+      expect(
+        await store.finish(reg.id, reg.leaseToken, {
+          status: 'awaiting-approval',
+          httpStatus: 202,
+          response: { status: 'awaiting-approval' },
+          providerRef: 'P-1',
+          providerState: { email: 'jane@example.com' },
+          detail: 'awaiting_approval',
+        }),
+      ).toBe(true);
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'awaiting-approval',
+        providerRef: 'P-1',
+        providerState: { email: 'jane@example.com' },
+        response: { status: 'awaiting-approval' },
+        nextAttemptAt: null,
+        lastDetail: 'awaiting_approval',
+        updatedAt: new Date(T0 + 250),
+      });
+      // The lease is gone with it: the same token cannot write twice.
+      expect(await store.finish(reg.id, reg.leaseToken, { status: 'failed' })).toBe(false);
+      expect(await store.reschedule(reg.id, reg.leaseToken, retry())).toBe(false);
+      expect((await store.get(reg.id))?.status).toBe('awaiting-approval');
+    });
+
+    it('refuses a lease token that does not hold and changes nothing', async () => {
+      const reg = await begun();
+      const before = await store.get(reg.id);
+      tick();
+      expect(await store.finish(reg.id, randomUUID(), { status: 'completed', detail: 'x' })).toBe(
+        false,
+      );
+      expect(await store.finish(randomUUID(), reg.leaseToken, { status: 'completed' })).toBe(false);
+      expect(await store.get(reg.id)).toEqual(before);
+      expect(await store.history(reg.id, 'x', 0)).toEqual({ count: 0, first: null, last: null });
+    });
+
+    it('refuses the token of a holder whose work was taken over', async () => {
+      const reg = await begun({ leaseMs: 1_000 });
+      const work = await claimOne(T0 + 1_001);
+      const before = await store.get(reg.id);
+      tick(5_000);
+      expect(
+        await store.finish(reg.id, reg.leaseToken, { status: 'completed', httpStatus: 201 }),
+      ).toBe(false);
+      expect(await store.reschedule(reg.id, reg.leaseToken, retry())).toBe(false);
+      expect(await store.get(reg.id)).toEqual(before);
+      expect(await store.finish(reg.id, work.leaseToken, { status: 'completed' })).toBe(true);
+    });
+
+    it('keeps the answer already given (202 queued) when finishing without one', async () => {
+      const reg = await begun();
+      await store.reschedule(
+        reg.id,
+        reg.leaseToken,
+        retry({ nextAttemptAt: T0, httpStatus: 202, response: QUEUED_ANSWER }),
+      );
+      const work = await claimOne(T0);
+      expect(
+        await store.finish(reg.id, work.leaseToken, {
+          status: 'completed',
+          providerRef: 'P-9',
+          detail: 'completed',
+        }),
+      ).toBe(true);
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'completed',
+        providerRef: 'P-9',
+        response: QUEUED_ANSWER,
+        lastDetail: 'completed',
+      });
+      expect(await store.begin(again(reg))).toEqual({
+        kind: 'replay',
+        id: reg.id,
+        httpStatus: 202,
+        response: QUEUED_ANSWER,
+      });
+    });
+
+    it('keeps the provider ref and state already recorded when given none', async () => {
+      const reg = await begun();
+      await store.reschedule(reg.id, reg.leaseToken, retry({ nextAttemptAt: T0 }));
+      const work = await claimOne(T0);
+      await store.finish(reg.id, work.leaseToken, {
+        status: 'awaiting-approval',
+        httpStatus: 202,
+        response: {},
+        providerRef: 'P-2',
+        providerState: { step: 'approval' },
+      });
+      await store.note(reg.id, { detail: 'approved', status: 'completed' });
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'completed',
+        providerRef: 'P-2',
+        providerState: { step: 'approval' },
+        lastDetail: 'approved',
+      });
+    });
+  });
+
+  describe('reschedule', () => {
+    it('queues for a later attempt and releases the lease', async () => {
+      const reg = await begun();
+      tick(10);
+      expect(
+        await store.reschedule(reg.id, reg.leaseToken, retry({ nextAttemptAt: T0 + 60_000 })),
+      ).toBe(true);
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'queued',
+        nextAttemptAt: new Date(T0 + 60_000),
+        attempts: 0,
+        lastDetail: 'provider_unavailable',
+        updatedAt: new Date(T0 + 10),
+      });
+      expect(await store.finish(reg.id, reg.leaseToken, { status: 'completed' })).toBe(false);
+      expect(await store.reschedule(reg.id, reg.leaseToken, retry())).toBe(false);
+    });
+
+    it('refuses a stale lease token and changes nothing', async () => {
+      const reg = await begun();
+      const before = await store.get(reg.id);
+      tick();
+      expect(await store.reschedule(reg.id, randomUUID(), retry({ detail: 'stale' }))).toBe(false);
+      expect(await store.get(reg.id)).toEqual(before);
+      expect((await store.history(reg.id, 'stale', 0)).count).toBe(0);
+    });
+
+    it('keeps the first deadline', async () => {
+      const reg = await begun();
+      await store.reschedule(
+        reg.id,
+        reg.leaseToken,
+        retry({ nextAttemptAt: T0, deadlineAt: T0 + 1_000 }),
+      );
+      const first = await claimOne(T0);
+      expect(first.deadlineAt).toBe(T0 + 1_000);
+      await store.reschedule(
+        reg.id,
+        first.leaseToken,
+        retry({ nextAttemptAt: T0, deadlineAt: T0 + 9_999 }),
+      );
+      expect((await claimOne(T0)).deadlineAt).toBe(T0 + 1_000);
+    });
+
+    it('gives the first answer (202) where none was given, and keeps it afterwards', async () => {
+      const reg = await begun();
+      await store.reschedule(reg.id, reg.leaseToken, retry({ nextAttemptAt: T0 }));
+      expect(await store.begin(again(reg))).toEqual({
+        kind: 'in_progress',
+        id: reg.id,
+      });
+      const first = await claimOne(T0);
+      await store.reschedule(
+        reg.id,
+        first.leaseToken,
+        retry({ nextAttemptAt: T0, httpStatus: 202, response: QUEUED_ANSWER }),
+      );
+      const second = await claimOne(T0);
+      await store.reschedule(
+        reg.id,
+        second.leaseToken,
+        retry({ nextAttemptAt: T0, httpStatus: 202, response: { status: 'queued', other: 1 } }),
+      );
+      expect(await store.begin(again(reg))).toEqual({
+        kind: 'replay',
+        id: reg.id,
+        httpStatus: 202,
+        response: QUEUED_ANSWER,
+      });
+      expect((await store.get(reg.id))?.response).toEqual(QUEUED_ANSWER);
+    });
+
+    it('ORs outcomeUnknown: once unknown, it stays unknown', async () => {
+      const reg = await begun();
+      await store.reschedule(reg.id, reg.leaseToken, retry({ nextAttemptAt: T0 }));
+      const first = await claimOne(T0);
+      expect(first.outcomeUnknown).toBe(false);
+      await store.reschedule(
+        reg.id,
+        first.leaseToken,
+        retry({ nextAttemptAt: T0, outcomeUnknown: true }),
+      );
+      const second = await claimOne(T0);
+      expect(second.outcomeUnknown).toBe(true);
+      await store.reschedule(
+        reg.id,
+        second.leaseToken,
+        retry({ nextAttemptAt: T0, outcomeUnknown: false }),
+      );
+      expect((await claimOne(T0)).outcomeUnknown).toBe(true);
+    });
+  });
+
+  describe('claimDue', () => {
+    it('takes queued registrations whose time has come, not future ones', async () => {
+      const soon = await queued(T0 + 10, { deadlineAt: T0 + 5_000 });
+      const later = await queued(T0 + 20);
+      expect(await store.claimDue(T0 + 9, 10, LEASE)).toEqual([]);
+      const [work, ...rest] = await store.claimDue(T0 + 10, 10, LEASE);
+      expect(rest).toEqual([]);
+      expect(work).toEqual({
+        id: soon.id,
+        flowId: 'acme',
+        status: 'queued',
+        submission: soon.submission,
+        attempts: 1,
+        outcomeUnknown: false,
+        deadlineAt: T0 + 5_000,
+        leaseToken: expect.any(String),
+        createdAt: new Date(T0),
+      });
+      expect(work!.leaseToken).not.toBe(soon.leaseToken);
+      expect((await store.claimDue(T0 + 20, 10, LEASE)).map((w) => w.id)).toEqual([later.id]);
+      expect(await store.get(soon.id)).toMatchObject({
+        status: 'queued',
+        attempts: 1,
+        lastDetail: 'attempt 1',
+        updatedAt: new Date(T0 + 10),
+      });
+    });
+
+    it('takes pending registrations whose lease ran out, their outcome unknown', async () => {
+      const reg = await begun({ leaseMs: 1_000 });
+      expect(await store.claimDue(T0 + 1_000, 10, LEASE)).toEqual([]);
+      const work = await claimOne(T0 + 1_001);
+      expect(work).toMatchObject({
+        id: reg.id,
+        status: 'pending',
+        attempts: 1,
+        outcomeUnknown: true,
+        deadlineAt: null,
+      });
+      expect(await store.get(reg.id)).toMatchObject({ status: 'pending', attempts: 1 });
+      // Taken over: the request handler's lease is gone, the worker's holds.
+      expect(await store.claimDue(T0 + 1_002, 10, LEASE)).toEqual([]);
+      expect(await store.finish(reg.id, reg.leaseToken, { status: 'completed' })).toBe(false);
+    });
+
+    it('leaves registrations still leased, and takes them back when the claimer dies', async () => {
+      const reg = await queued(T0);
+      const first = await claimOne(T0, 5_000);
+      expect(await store.claimDue(T0 + 5_000, 10, LEASE)).toEqual([]);
+      const second = await claimOne(T0 + 5_001);
+      expect(second).toMatchObject({
+        id: reg.id,
+        status: 'queued',
+        attempts: 2,
+        outcomeUnknown: true,
+      });
+      expect(await store.reschedule(reg.id, first.leaseToken, retry())).toBe(false);
+      expect(await store.finish(reg.id, second.leaseToken, { status: 'completed' })).toBe(true);
+    });
+
+    it('never takes final registrations', async () => {
+      for (const status of ['completed', 'failed', 'awaiting-approval'] as const) {
+        const reg = await begun({ leaseMs: 1 });
+        await store.finish(reg.id, reg.leaseToken, { status, httpStatus: 200, response: {} });
+      }
+      expect(await store.claimDue(T0 + 86_400_000, 10, LEASE)).toEqual([]);
+    });
+
+    it('counts and journals every attempt at the time it is given', async () => {
+      const reg = await queued(T0);
+      const at = T0 + 3_600_000; // a worker's clock, not the store's
+      await claimOne(at);
+      expect(await store.history(reg.id, 'attempt 1', 0)).toEqual({
+        count: 1,
+        first: at,
+        last: at,
+      });
+      expect(await store.history(reg.id, 'attempt 1', at + 1)).toEqual({
+        count: 0,
+        first: null,
+        last: null,
+      });
+    });
+
+    it('takes at most `limit`, those due longest first', async () => {
+      const expired = await begun({ leaseMs: 1 }); // due since its creation (T0)
+      tick();
+      const regs: { due: number; id: string }[] = [];
+      for (const n of [5, 1, 4, 2, 3])
+        regs.push({ due: T0 + 100 * n, id: (await queued(T0 + 100 * n)).id });
+      const [first, second, third, fourth, fifth] = regs
+        .sort((a, b) => a.due - b.due)
+        .map((r) => r.id);
+      const claim = async () => (await store.claimDue(T0 + 1_000, 2, LEASE)).map((w) => w.id);
+      expect(await claim()).toEqual([expired.id, first]);
+      expect(await claim()).toEqual([second, third]);
+      expect(await claim()).toEqual([fourth, fifth]);
+      expect(await claim()).toEqual([]);
+    });
+
+    it('never hands the same registration to two concurrent claims', async () => {
+      const claimers = [store, store, await peer(), await peer()];
+      // Leases outlasting every run: a registration claimed once is never due again here.
+      const lease = 1_000_000_000;
+      for (let run = 0; run < 3; run++) {
+        const at = T0 + 1_000_000 * (run + 1);
+        const ids = new Set<string>();
+        for (let i = 0; i < 50; i++) ids.add((await queued(at - 1)).id);
+        const claimed: string[] = [];
+        for (let round = 0; round < 3; round++) {
+          const batches = await Promise.all(claimers.map((c) => c.claimDue(at, 5, lease)));
+          for (const batch of batches) claimed.push(...batch.map((w) => w.id));
+        }
+        // Rows skipped while another claim held them are still there for the next one.
+        for (let batch = await store.claimDue(at, 7, lease); batch.length;) {
+          claimed.push(...batch.map((w) => w.id));
+          batch = await store.claimDue(at, 7, lease);
+        }
+        expect(claimed).toHaveLength(50);
+        expect(new Set(claimed)).toEqual(ids);
+      }
+    });
+  });
+
+  const QUEUED = (id: string) => ({ httpStatus: 202, response: { id, status: 'queued' } });
+
+  describe('requeue', () => {
+    it('queues a failed registration again, due now, with the new deadline', async () => {
+      const reg = await begun();
+      await store.reschedule(
+        reg.id,
+        reg.leaseToken,
+        retry({ nextAttemptAt: T0, deadlineAt: T0 + 10 }),
+      );
+      const work = await claimOne(T0);
+      await store.finish(reg.id, work.leaseToken, { status: 'failed', detail: 'deadline_passed' });
+      tick(60_000);
+      expect(await store.requeue(reg.id, T0 + 999_999, QUEUED(reg.id))).toBe(true);
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'queued',
+        nextAttemptAt: new Date(T0 + 60_000),
+        lastDetail: 'operator retry',
+        updatedAt: new Date(T0 + 60_000),
+      });
+      expect(await claimOne(T0 + 60_000)).toMatchObject({
+        id: reg.id,
+        attempts: 2,
+        deadlineAt: T0 + 999_999,
+      });
+      // The same key is now answered "queued", not the failure.
+      expect(await store.get(reg.id)).toMatchObject({ response: QUEUED(reg.id).response });
+    });
+
+    it('refuses anything but a failed registration', async () => {
+      const pending = await begun();
+      const waiting = await queued(T0 + 50);
+      const done = await begun();
+      await store.finish(done.id, done.leaseToken, { status: 'completed', httpStatus: 201 });
+      const approval = await begun();
+      await store.finish(approval.id, approval.leaseToken, { status: 'awaiting-approval' });
+      for (const reg of [pending, waiting, done, approval]) {
+        const before = await store.get(reg.id);
+        expect(await store.requeue(reg.id, T0 + 1, QUEUED(reg.id))).toBe(false);
+        expect(await store.get(reg.id)).toEqual(before);
+      }
+      expect(await store.requeue(randomUUID(), T0 + 1, QUEUED('x'))).toBe(false);
+    });
+  });
+
+  describe('get and list', () => {
+    it('answers undefined for an unknown id', async () => {
+      expect(await store.get(randomUUID())).toBeUndefined();
+    });
+
+    it('filters by status and flow, newest first, with the latest detail', async () => {
+      const a = await begun({ flowId: 'acme' });
+      tick();
+      const b = await begun({ flowId: 'other' });
+      await store.finish(b.id, b.leaseToken, {
+        status: 'failed',
+        httpStatus: 422,
+        detail: 'rejected',
+      });
+      tick();
+      const c = await begun({ flowId: 'acme' });
+      await store.reschedule(c.id, c.leaseToken, retry({ detail: 'timeout' }));
+      tick();
+      const d = await begun({ flowId: 'acme' });
+      await store.finish(d.id, d.leaseToken, { status: 'failed', httpStatus: 503, detail: 'down' });
+
+      const ids = async (query: Parameters<Store['list']>[0]) =>
+        (await store.list(query)).map((r) => r.id);
+      expect(await ids({})).toEqual([d.id, c.id, b.id, a.id]);
+      expect(await ids({ status: 'failed' })).toEqual([d.id, b.id]);
+      expect(await ids({ flowId: 'acme' })).toEqual([d.id, c.id, a.id]);
+      expect(await ids({ flowId: 'acme', status: 'failed' })).toEqual([d.id]);
+      expect(await ids({ status: 'completed' })).toEqual([]);
+      expect(await ids({ limit: 2 })).toEqual([d.id, c.id]);
+      expect(await ids({ limit: 0 })).toEqual([d.id]);
+      expect((await store.list({})).map((r) => [r.status, r.lastDetail])).toEqual([
+        ['failed', 'down'],
+        ['queued', 'timeout'],
+        ['failed', 'rejected'],
+        ['pending', null],
+      ]);
+      expect((await store.list({ flowId: 'other' }))[0]).toEqual(await store.get(b.id));
+    });
+
+    it('lists 50 by default and never more than 500', async () => {
+      for (let i = 0; i < 501; i += 50) {
+        await Promise.all(
+          Array.from({ length: Math.min(50, 501 - i) }, () => store.begin(entry())),
+        );
+      }
+      expect(await store.list({})).toHaveLength(50);
+      expect(await store.list({ limit: 10_000 })).toHaveLength(500);
+    });
+
+    it('orders the history of one millisecond by insertion', async () => {
+      const reg = await begun();
+      for (const detail of ['b', 'a', 'c', 'resend', 'verified']) {
+        await store.note(reg.id, { detail });
+      }
+      expect((await store.get(reg.id))?.lastDetail).toBe('verified');
+      expect((await store.list({}))[0]?.lastDetail).toBe('verified');
+    });
+  });
+
+  describe('outboxStats', () => {
+    it('counts queued registrations and pending ones whose lease ran out', async () => {
+      expect(await store.outboxStats(T0)).toEqual({ depth: 0, oldestCreatedAt: null });
+      const stale = await begun({ leaseMs: 1_000 }); // created at T0
+      tick(10);
+      await begun(); // alive: not waiting
+      tick(10);
+      await queued(T0 + 3_600_000); // waiting, even if not due yet
+      tick(10);
+      const done = await begun();
+      await store.finish(done.id, done.leaseToken, { status: 'failed', httpStatus: 503 });
+      tick(10);
+      const claimed = await queued(T0);
+      await claimOne(T0 + 40); // queued and leased to a worker: still counted
+
+      expect(await store.outboxStats(T0 + 1_000)).toEqual({ depth: 2, oldestCreatedAt: T0 + 20 });
+      expect(await store.outboxStats(T0 + 1_001)).toEqual({ depth: 3, oldestCreatedAt: T0 });
+      expect((await store.get(stale.id))?.createdAt).toEqual(new Date(T0));
+      expect((await store.get(claimed.id))?.createdAt).toEqual(new Date(T0 + 40));
+    });
+  });
+
+  describe('findByProviderRef', () => {
+    it('finds the newest registration of a flow with that provider key', async () => {
+      const older = await begun();
+      await store.finish(older.id, older.leaseToken, { status: 'completed', providerRef: 'K-1' });
+      tick();
+      const newer = await begun();
+      await store.finish(newer.id, newer.leaseToken, {
+        status: 'awaiting-approval',
+        providerRef: 'K-1',
+        detail: 'awaiting',
+      });
+      const found = await store.findByProviderRef('acme', 'K-1');
+      expect(found).toEqual(await store.get(newer.id));
+      expect(found).toMatchObject({ providerRef: 'K-1', lastDetail: 'awaiting' });
+      expect(await store.findByProviderRef('other', 'K-1')).toBeUndefined();
+      expect(await store.findByProviderRef('acme', 'K-2')).toBeUndefined();
+    });
+  });
+
+  describe('note and history', () => {
+    it('changes the status when the entry says so, and only then', async () => {
+      const reg = await begun();
+      await store.finish(reg.id, reg.leaseToken, {
+        status: 'awaiting-approval',
+        httpStatus: 202,
+        response: {},
+      });
+      tick(5);
+      await store.note(reg.id, { detail: 'resend' });
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'awaiting-approval',
+        lastDetail: 'resend',
+        updatedAt: new Date(T0),
+      });
+      tick(5);
+      await store.note(reg.id, { detail: 'rejected', status: 'failed' });
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'failed',
+        lastDetail: 'rejected',
+        updatedAt: new Date(T0 + 10),
+      });
+    });
+
+    it('counts entries since a time, with the first and last', async () => {
+      const reg = await begun();
+      const other = await begun();
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        tick(1_000);
+        times.push(now());
+        await store.note(reg.id, { detail: 'verify_failed' });
+        await store.note(other.id, { detail: 'verify_failed' });
+      }
+      await store.note(reg.id, { detail: 'resend' });
+      expect(await store.history(reg.id, 'verify_failed', 0)).toEqual({
+        count: 3,
+        first: times[0],
+        last: times[2],
+      });
+      expect(await store.history(reg.id, 'verify_failed', times[1]!)).toEqual({
+        count: 2,
+        first: times[1],
+        last: times[2],
+      });
+      expect(await store.history(reg.id, 'verify_failed', times[2]! + 1)).toEqual({
+        count: 0,
+        first: null,
+        last: null,
+      });
+      expect(await store.history(reg.id, 'verified', 0)).toEqual({
+        count: 0,
+        first: null,
+        last: null,
+      });
+      expect(await store.history(randomUUID(), 'verify_failed', 0)).toMatchObject({ count: 0 });
+    });
+
+    it('ignores a note for an unknown registration', async () => {
+      const id = randomUUID();
+      await expect(
+        store.note(id, { detail: 'approved', status: 'completed' }),
+      ).resolves.toBeUndefined();
+      expect(await store.get(id)).toBeUndefined();
+      expect(await store.history(id, 'approved', 0)).toMatchObject({ count: 0 });
+    });
+  });
+
+  describe('ping and close', () => {
+    it('pings while open, fails once closed, and closes twice quietly', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow();
+      await expect(store.close()).resolves.toBeUndefined();
+    });
+  });
+
+  if (backend.shared) {
+    describe('migrations', () => {
+      it('are applied once: a second open finds the data and adds nothing', async () => {
+        const reg = await begun();
+        await store.close();
+        const again = await blank.open();
+        expect(await again.get(reg.id)).toMatchObject({ id: reg.id, status: 'pending' });
+        expect(await blank.migrations()).toEqual(backend.versions);
+      });
+
+      it('are applied once when instances open a new database at the same time', async () => {
+        const fresh = backend.blank();
+        const [first, , third] = await Promise.all([fresh.open(), fresh.open(), fresh.open()]);
+        expect(await fresh.migrations()).toEqual(backend.versions);
+        const e = entry();
+        expect(await first.begin(e)).toMatchObject({ kind: 'created' });
+        expect(await third.get(e.id)).toMatchObject({ id: e.id });
+      });
+    });
+  }
+});
+
+describe('openStore', () => {
+  it('opens SQLite for sqlite: URLs, in memory when no path is given', async () => {
+    const store = await openStore('sqlite::memory:');
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    const bare = await openStore('sqlite:');
+    await expect(bare.ping()).resolves.toBeUndefined();
+    await bare.close();
+  });
+
+  it('opens PostgreSQL for postgres:// and postgresql:// URLs', async () => {
+    for (const scheme of ['postgres', 'postgresql']) {
+      // Nothing listens on port 1: the error shows Postgres was tried, without the password.
+      const err = await openStore(`${scheme}://app:s3cret@127.0.0.1:1/db`).then(
+        () => new Error('opened'),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toMatch(/^cannot open the PostgreSQL store at 127\.0\.0\.1:1\/db: /);
+      expect(err.message).not.toContain('s3cret');
+    }
+  });
+
+  it('uses the Postgres schema named by ?schema=, keeping the other parameters', async () => {
+    const schema = `store_test_url_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const joiner = POSTGRES_URL.includes('?') ? '&' : '?';
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    try {
+      const store = await openStore(
+        `${POSTGRES_URL}${joiner}application_name=contract&schema=${schema}`,
+      );
+      const e = entry();
+      expect(await store.begin(e)).toMatchObject({ kind: 'created' });
+      await store.close();
+      const rows = await admin.query<{ id: string }>(`SELECT id FROM "${schema}".registrations`);
+      expect(rows.rows).toEqual([{ id: e.id }]);
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
+  });
+
+  it('refuses other schemes without showing a password', async () => {
+    for (const url of [
+      'mysql://app:s3cret@db.internal/app',
+      'mysql://app:s3c@ret@db.internal/app',
+      'redis://db.internal/0?password=s3cret',
+    ]) {
+      const err = await openStore(url).then(
+        () => new Error('opened'),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toMatch(/is not supported: use sqlite:<path>/);
+      expect(err.message).not.toContain('s3c');
+    }
+  });
+});
+
+describe('openPostgresStore', () => {
+  it('refuses a schema name that is not a plain identifier, before connecting', async () => {
+    for (const schema of [
+      '',
+      'store-test',
+      'x"; DROP SCHEMA public CASCADE; --',
+      '1abc',
+      'a'.repeat(64),
+    ]) {
+      await expect(openPostgresStore('postgres://127.0.0.1:1/none', { schema })).rejects.toThrow(
+        /schema ".*" must be letters, digits and _/,
+      );
+    }
+  });
+});
