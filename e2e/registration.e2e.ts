@@ -2,7 +2,7 @@
  * The vertical slice end to end: a merchant page on another origin embeds the widget from the
  * BFF; users register through nitro and intellectmoney; errors show where the user looks.
  */
-import { HOST_URL } from './playwright.config.ts';
+import { BFF_URL, HOST_URL } from './playwright.config.ts';
 import { expect, freshInn, sandbox, test, unique } from './fixtures.ts';
 
 test.describe('nitro', () => {
@@ -174,5 +174,44 @@ test.describe('intellectmoney', () => {
     expect(posts).toEqual([]);
     const [error] = await widget.hostEvents('org-signup-error');
     expect(error?.detail).toEqual({ code: 'invalid_fields', errors: { inn: 'invalid_inn' } });
+  });
+});
+
+test.describe('a flow that queues on outage', () => {
+  test('an outage still ends in "we received it"; the outbox completes it later', async ({
+    widget,
+  }) => {
+    const id = unique('queued');
+    await widget.open('intellectmoney');
+    await widget.fill({
+      'E-mail': `${id}@example.ru`,
+      'Full name': 'Ольга Очередь',
+      Phone: '+7 920 777-66-55',
+      'INN (taxpayer number)': freshInn(),
+    });
+    await sandbox.faults('intellectmoney', { failRate: 1, mode: 'reset' });
+    let registrationId = '';
+    try {
+      await widget.submit();
+      await expect(
+        widget.root.getByText('We received your registration and will complete it shortly.'),
+      ).toBeVisible();
+      const [success] = await widget.hostEvents('org-signup-success');
+      expect(success?.detail).toMatchObject({ status: 'queued', next: null });
+      registrationId = String(success?.detail['registrationId']);
+    } finally {
+      await sandbox.faults('intellectmoney', { failRate: 0 });
+    }
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await fetch(`${BFF_URL}/v1/registrations/${registrationId}`)).json()) as {
+              status: string;
+            }
+          ).status,
+        { timeout: 15_000 },
+      )
+      .toBe('completed');
   });
 });
