@@ -90,10 +90,13 @@ describe.each([
   });
 });
 
-describe('a crash', () => {
+describe.each([
+  ['SQLite', sqliteUrl],
+  ['Postgres', postgresUrl],
+])('a crash, %s', (_name, makeStoreUrl) => {
   it('kill -9 with registrations in flight and queued: the restarted instance delivers each once', async () => {
     await resetProvider();
-    const storeUrl = sqliteUrl();
+    const storeUrl = makeStoreUrl();
     const first = await start(storeUrl);
     // Some registrations are queued (the provider fails them), others in flight when it dies.
     await faults({ failRate: 0.5, mode: '500', seed: 7 });
