@@ -12,6 +12,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
+import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
 import type {
   BeginResult,
   ClaimedWork,
@@ -20,7 +21,6 @@ import type {
   NewRegistration,
   OutboxStats,
   Store,
-  StoredRegistration,
 } from './types.ts';
 
 export interface PostgresStoreOptions {
@@ -140,48 +140,6 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
 
 /** pg hands BIGINT back as a string (it may not fit a JS number); ms-epoch times and counts do. */
 type BigintText = string;
-
-interface Row {
-  id: string;
-  flow_id: string;
-  request_hash: string;
-  status: string;
-  submission: string;
-  http_status: number | null;
-  response: string | null;
-  provider_ref: string | null;
-  provider_state: string | null;
-  attempts: number;
-  next_attempt_at: BigintText | null;
-  deadline_at: BigintText | null;
-  lease_until: BigintText | null;
-  lease_token: string | null;
-  outcome_unknown: boolean;
-  created_at: BigintText;
-  updated_at: BigintText;
-  last_detail?: string | null;
-}
-
-const json = (text: string | null, fallback: unknown): unknown =>
-  text === null ? fallback : (JSON.parse(text) as unknown);
-const ms = (value: BigintText | null): number | null => (value === null ? null : Number(value));
-
-function toStored(row: Row | undefined): StoredRegistration | undefined {
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    flowId: row.flow_id,
-    status: row.status as StoredRegistration['status'],
-    providerRef: row.provider_ref,
-    providerState: json(row.provider_state, {}) as Record<string, string>,
-    response: json(row.response, null),
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at === null ? null : new Date(Number(row.next_attempt_at)),
-    lastDetail: row.last_detail ?? null,
-    createdAt: new Date(Number(row.created_at)),
-    updatedAt: new Date(Number(row.updated_at)),
-  };
-}
 
 /** Where the store is, for an error message: never the credentials. */
 function describeTarget(url: string): string {
@@ -315,7 +273,7 @@ export async function openPostgresStore(
   const fromExisting = (entry: NewRegistration): Promise<BeginResult> =>
     inTransaction(pool, async (client) => {
       const row = (
-        await client.query<Row>(
+        await client.query<RegistrationRow>(
           `SELECT * FROM ${R} WHERE flow_id = $1 AND idempotency_key = $2 FOR UPDATE`,
           [entry.flowId, entry.idempotencyKey],
         )
@@ -346,12 +304,12 @@ export async function openPostgresStore(
         kind: 'replay',
         id: row.id,
         httpStatus: row.http_status,
-        response: json(row.response, null),
+        response: parseJson(row.response, null),
       };
     });
 
-  const one = async (sql: string, params: unknown[]): Promise<Row | undefined> =>
-    (await pool.query<Row>(sql, params)).rows[0];
+  const one = async (sql: string, params: unknown[]): Promise<RegistrationRow | undefined> =>
+    (await pool.query<RegistrationRow>(sql, params)).rows[0];
   const changed = async (sql: string, params: unknown[]): Promise<boolean> =>
     (await pool.query(sql, params)).rowCount === 1;
 
@@ -400,19 +358,19 @@ export async function openPostgresStore(
       ]),
     claimDue: async (now, limit, leaseMs): Promise<ClaimedWork[]> =>
       // A negative limit is no limit, as in SQLite (Postgres would refuse it; LIMIT NULL is none).
-      (await pool.query<Row>(claimSql, [now, limit < 0 ? null : limit, leaseMs])).rows.map(
-        (row) => ({
-          id: row.id,
-          flowId: row.flow_id,
-          status: row.status as 'pending' | 'queued',
-          submission: json(row.submission, {}) as Record<string, unknown>,
-          attempts: row.attempts,
-          outcomeUnknown: row.outcome_unknown,
-          deadlineAt: ms(row.deadline_at),
-          leaseToken: row.lease_token!,
-          createdAt: new Date(Number(row.created_at)),
-        }),
-      ),
+      (
+        await pool.query<RegistrationRow>(claimSql, [now, limit < 0 ? null : limit, leaseMs])
+      ).rows.map((row) => ({
+        id: row.id,
+        flowId: row.flow_id,
+        status: row.status as 'pending' | 'queued',
+        submission: parseJson(row.submission, {}) as Record<string, unknown>,
+        attempts: row.attempts,
+        outcomeUnknown: row.outcome_unknown === true,
+        deadlineAt: msOrNull(row.deadline_at),
+        leaseToken: row.lease_token!,
+        createdAt: new Date(Number(row.created_at)),
+      })),
     requeue: (id, deadlineAt, answer) =>
       changed(requeueSql, [
         id,
@@ -436,7 +394,7 @@ export async function openPostgresStore(
       params.push(Math.min(Math.max(query.limit ?? 50, 1), 500));
       const sql = `${WITH_LAST_DETAIL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY r.created_at DESC LIMIT $${params.length}`;
-      return (await pool.query<Row>(sql, params)).rows.map((row) => toStored(row)!);
+      return (await pool.query<RegistrationRow>(sql, params)).rows.map((row) => toStored(row)!);
     },
     outboxStats: async (now): Promise<OutboxStats> => {
       const { depth, oldest } = (
@@ -446,7 +404,7 @@ export async function openPostgresStore(
           [now],
         )
       ).rows[0]!;
-      return { depth: Number(depth), oldestCreatedAt: ms(oldest) };
+      return { depth: Number(depth), oldestCreatedAt: msOrNull(oldest) };
     },
     findByProviderRef: async (flowId, ref) =>
       toStored(
@@ -467,7 +425,7 @@ export async function openPostgresStore(
           [id, detail, since],
         )
       ).rows[0]!;
-      return { count: Number(count), first: ms(first), last: ms(last) };
+      return { count: Number(count), first: msOrNull(first), last: msOrNull(last) };
     },
     ping: async () => {
       await pool.query('SELECT 1');

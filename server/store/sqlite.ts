@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
 import type {
   BeginResult,
   ClaimedWork,
@@ -15,7 +16,6 @@ import type {
   NewRegistration,
   OutboxStats,
   Store,
-  StoredRegistration,
 } from './types.ts';
 
 const MIGRATIONS: readonly string[] = [
@@ -75,47 +75,6 @@ function migrate(db: Database.Database): void {
 /** The store interface is async (a network database is); errors here become rejections too. */
 const settle = <T>(work: () => T): Promise<T> => new Promise((resolve) => resolve(work()));
 
-interface Row {
-  id: string;
-  flow_id: string;
-  request_hash: string;
-  status: string;
-  submission: string;
-  http_status: number | null;
-  response: string | null;
-  provider_ref: string | null;
-  provider_state: string | null;
-  attempts: number;
-  next_attempt_at: number | null;
-  deadline_at: number | null;
-  lease_until: number | null;
-  lease_token: string | null;
-  outcome_unknown: number;
-  created_at: number;
-  updated_at: number;
-  last_detail?: string | null;
-}
-
-const json = (text: string | null, fallback: unknown): unknown =>
-  text === null ? fallback : (JSON.parse(text) as unknown);
-
-function toStored(row: Row | undefined): StoredRegistration | undefined {
-  if (!row) return undefined;
-  return {
-    id: row.id,
-    flowId: row.flow_id,
-    status: row.status as StoredRegistration['status'],
-    providerRef: row.provider_ref,
-    providerState: json(row.provider_state, {}) as Record<string, string>,
-    response: json(row.response, null),
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at === null ? null : new Date(row.next_attempt_at),
-    lastDetail: row.last_detail ?? null,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
-}
-
 const WITH_LAST_DETAIL = `SELECT r.*, (SELECT e.detail FROM registration_events e
   WHERE e.registration_id = r.id ORDER BY e.at DESC, e.rowid DESC LIMIT 1) AS last_detail
   FROM registrations r`;
@@ -129,11 +88,11 @@ export function openSqliteStore(path: string): Store {
   db.pragma('foreign_keys = ON');
   migrate(db);
 
-  const byKey = db.prepare<[string, string], Row>(
+  const byKey = db.prepare<[string, string], RegistrationRow>(
     'SELECT * FROM registrations WHERE flow_id = ? AND idempotency_key = ?',
   );
-  const byId = db.prepare<[string], Row>(`${WITH_LAST_DETAIL} WHERE r.id = ?`);
-  const byProviderRef = db.prepare<[string, string], Row>(
+  const byId = db.prepare<[string], RegistrationRow>(`${WITH_LAST_DETAIL} WHERE r.id = ?`);
+  const byProviderRef = db.prepare<[string, string], RegistrationRow>(
     `${WITH_LAST_DETAIL} WHERE r.flow_id = ? AND r.provider_ref = ? ORDER BY r.created_at DESC LIMIT 1`,
   );
   const insert = db.prepare(
@@ -173,7 +132,7 @@ export function openSqliteStore(path: string): Store {
        lease_until = NULL, lease_token = NULL, updated_at = @now
      WHERE id = @id AND lease_token = @leaseToken`,
   );
-  const due = db.prepare<[number, number, number, number], Row>(
+  const due = db.prepare<[number, number, number, number], RegistrationRow>(
     `SELECT * FROM registrations
      WHERE (status = 'queued' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?))
         OR (status = 'pending' AND lease_until < ?)
@@ -199,7 +158,7 @@ export function openSqliteStore(path: string): Store {
      WHERE registration_id = ? AND detail = ? AND at >= ?`,
   );
 
-  const fromExisting = (row: Row, entry: NewRegistration): BeginResult => {
+  const fromExisting = (row: RegistrationRow, entry: NewRegistration): BeginResult => {
     if (row.request_hash !== entry.requestHash) return { kind: 'key_reused' };
     if (row.status === 'failed' && row.http_status !== null && row.http_status >= 500) {
       const now = Date.now();
@@ -214,7 +173,7 @@ export function openSqliteStore(path: string): Store {
       kind: 'replay',
       id: row.id,
       httpStatus: row.http_status,
-      response: json(row.response, null),
+      response: parseJson(row.response, null),
     };
   };
 
@@ -251,10 +210,10 @@ export function openSqliteStore(path: string): Store {
         id: row.id,
         flowId: row.flow_id,
         status: row.status as 'pending' | 'queued',
-        submission: json(row.submission, {}) as Record<string, unknown>,
+        submission: parseJson(row.submission, {}) as Record<string, unknown>,
         attempts: row.attempts + 1,
         outcomeUnknown,
-        deadlineAt: row.deadline_at,
+        deadlineAt: msOrNull(row.deadline_at),
         leaseToken,
         createdAt: new Date(row.created_at),
       };
@@ -350,7 +309,7 @@ export function openSqliteStore(path: string): Store {
         const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
         const sql = `${WITH_LAST_DETAIL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY r.created_at DESC LIMIT ${limit}`;
-        return (db.prepare(sql).all(...params) as Row[]).map((row) => toStored(row)!);
+        return (db.prepare(sql).all(...params) as RegistrationRow[]).map((row) => toStored(row)!);
       }),
     outboxStats: (now): Promise<OutboxStats> =>
       settle(() => {
