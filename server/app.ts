@@ -9,12 +9,14 @@ import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { adminRouter } from './admin/router.ts';
+import { createFormTokens, formTokenKey } from './bot-protection.ts';
 import type { LoadedConfig } from './config/load.ts';
 import type { Secret } from './config/secret.ts';
 import { HttpProblem } from './errors.ts';
 import { renderDemoPage } from './demo-page.ts';
 import { buildFlows, type Flow } from './flows.ts';
 import { notFound, problemHandler } from './http/problem.ts';
+import { createRateLimits, type RateLimits } from './http/rate-limits.ts';
 import { createFollowUpService } from './follow-ups.ts';
 import { createRegistrationService } from './registrations.ts';
 import { apiRouter } from './routes.ts';
@@ -34,11 +36,16 @@ export interface AppDeps {
   widgetDir?: string;
   /** Turns the admin API on (`/admin/…`), behind this bearer token. */
   adminToken?: Secret;
+  /** Where rate limits are counted when several instances share them (REDIS_URL). */
+  redisUrl?: string;
+  /** ORG_SIGNUP_FORM_KEY: signs the form tokens; several instances need the same. */
+  formKey?: string;
 }
 
 export type App = Express & {
   /** The configured flows with their adapters (admin tools and tests reach adapters here). */
   flows: Map<string, Flow>;
+  limits: RateLimits;
   close(): Promise<void>;
 };
 
@@ -60,11 +67,14 @@ const pageCsp = helmet.contentSecurityPolicy({
 
 export function createApp(config: LoadedConfig, deps: AppDeps): App {
   const flows = buildFlows(config, { sandboxUrl: deps.sandboxUrl, log: deps.log });
-  const registrations = createRegistrationService(deps.store);
+  const tokens = createFormTokens(formTokenKey(config, deps.formKey));
+  const registrations = createRegistrationService(deps.store, tokens);
   const widgetDir = deps.widgetDir ?? WIDGET_DIR;
 
+  const limits = createRateLimits(config, { redisUrl: deps.redisUrl, log: deps.log });
   const app = express() as App;
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -132,7 +142,16 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   if (deps.adminToken) {
     app.use('/admin', adminRouter({ flows, store: deps.store, token: deps.adminToken }));
   }
-  app.use('/v1', apiRouter({ flows, registrations, followUps: createFollowUpService(deps.store) }));
+  app.use(
+    '/v1',
+    apiRouter({
+      flows,
+      registrations,
+      followUps: createFollowUpService(deps.store),
+      limits,
+      tokens,
+    }),
+  );
   if (config.sandbox.enabled) app.use('/sandbox', sandboxRouter());
   const demoPage = renderDemoPage(config);
   app.get('/', pageCsp, (_req, res) => {
@@ -144,7 +163,9 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   app.use(problemHandler);
 
   app.flows = flows;
+  app.limits = limits;
   app.close = async () => {
+    await limits.close();
     for (const flow of flows.values()) flow.breaker.shutdown();
     await Promise.all([...flows.values()].map((flow) => flow.http.close()));
   };

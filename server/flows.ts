@@ -21,7 +21,8 @@ export interface Flow {
   config: LoadedFlow;
   /** The provider's required fields and the optional ones this flow accepts. */
   rules: FieldRule[];
-  descriptor: FlowDescriptor;
+  /** The public descriptor, but for the form token each request gets. */
+  descriptor: Omit<FlowDescriptor, 'bot'> & { bot: Omit<FlowDescriptor['bot'], 'formToken'> };
   isAllowedOrigin: (origin: string) => boolean;
   adapter: ProviderAdapter;
   /** The adapter's `register` through this flow's circuit breaker. */
@@ -80,6 +81,18 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
         consent: { required: flowConfig.requireConsent },
         locales: flowConfig.locales ?? [...LOCALE_IDS],
         hostValues: flowConfig.hostValues,
+        bot: {
+          honeypot: flowConfig.botProtection.honeypot,
+          minFillSeconds: flowConfig.botProtection.minFillSeconds,
+        },
+        ...(flowConfig.captcha
+          ? {
+              captcha: {
+                provider: flowConfig.captcha.provider,
+                siteKey: flowConfig.captcha.siteKey,
+              },
+            }
+          : {}),
       },
       isAllowedOrigin: originMatcher(flowConfig.allowedOrigins),
       adapter,

@@ -32,6 +32,8 @@ export async function startServer(options: {
   host?: string;
   widgetDir?: string;
   adminToken?: Secret;
+  redisUrl?: string;
+  formKey?: string;
   /** Run the outbox worker in this instance (default true). */
   outbox?: boolean;
 }): Promise<RunningServer> {
@@ -48,6 +50,8 @@ export async function startServer(options: {
     sandboxUrl: url,
     ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.formKey ? { formKey: options.formKey } : {}),
   });
   server.on('request', app);
   const outbox = createOutboxWorker({
@@ -101,7 +105,19 @@ async function main(): Promise<void> {
     log,
     port,
     ...(adminToken ? { adminToken: new Secret(adminToken) } : {}),
+    ...(process.env['REDIS_URL'] ? { redisUrl: process.env['REDIS_URL'] } : {}),
+    ...(process.env['ORG_SIGNUP_FORM_KEY'] ? { formKey: process.env['ORG_SIGNUP_FORM_KEY'] } : {}),
   });
+  if (!config.rateLimits.enabled) {
+    const warning =
+      'RATE LIMITS ARE OFF (RATE_LIMITS=off or rateLimits.enabled false): for load tests only, never in production';
+    console.error(`\n*** ${warning} ***\n`);
+    log.warn(warning);
+  } else if (!process.env['REDIS_URL']) {
+    log.info(
+      'rate limits counted in memory: set REDIS_URL when several instances share the traffic',
+    );
+  }
   log.info(
     adminToken
       ? 'admin API on at /admin'

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   registrationRequestSchema,
+  type RegistrationRequest,
   type RegistrationResponse,
   type RegistrationStatus,
 } from '../shared/api.ts';
@@ -16,6 +17,8 @@ import { HttpProblem, invalidFields } from './errors.ts';
 import type { Flow } from './flows.ts';
 import { normalizeForProvider } from './normalize.ts';
 import { problemBody } from './http/problem.ts';
+import type { FormTokens } from './bot-protection.ts';
+import { verifyCaptcha } from './captcha.ts';
 import { attempt, backoffMs, leaseMsFor, type AttemptResult } from './delivery.ts';
 import type { RegistrationInput, RegistrationResult } from './providers/types.ts';
 import type { Outcome, Store, StoredRegistration, StoredStatus } from './store/types.ts';
@@ -49,8 +52,9 @@ const withoutSecrets = (values: FieldValues) =>
   );
 
 /** Public status: `pending` is "accepted, not done yet" to the outside. */
+/** Public status: `pending` is "accepted, not done yet"; a bot's discarded one looks done. */
 export const publicStatus = (status: StoredStatus): RegistrationStatus =>
-  status === 'pending' ? 'queued' : status;
+  status === 'pending' ? 'queued' : status === 'discarded' ? 'completed' : status;
 
 export function answerFor(id: string, result: RegistrationResult): RegistrationResponse {
   return {
@@ -142,14 +146,61 @@ export interface RegistrationService {
     flow: Flow,
     body: unknown,
     idempotencyKey: string | undefined,
-    log: Logger,
+    context: { log: Logger; ip: string | undefined },
   ): Promise<Answer>;
   find(id: string): Promise<StoredRegistration | undefined>;
 }
 
-export function createRegistrationService(store: Store): RegistrationService {
+/** Why a submission looks like a bot's, or undefined for a person's. */
+function botReason(
+  flow: Flow,
+  request: RegistrationRequest,
+  tokens: FormTokens,
+): string | undefined {
+  const { honeypot, minFillSeconds } = flow.config.botProtection;
+  if (honeypot && request.hp) return 'honeypot filled';
+  if (minFillSeconds <= 0) return undefined;
+  const token = tokens.check(flow.id, request.formToken);
+  if (!token.ok && token.reason === 'missing') return 'no form token';
+  if (!token.ok) {
+    // A page left open for a day, or keys rotated: a person's, most likely. The widget
+    // fetches a fresh token and sends again.
+    throw new HttpProblem(400, 'form_expired', 'The form is out of date: load it again and send.');
+  }
+  return token.ageMs < minFillSeconds * 1000
+    ? `sent ${token.ageMs} ms after the form was served`
+    : undefined;
+}
+
+async function checkCaptcha(
+  flow: Flow,
+  request: RegistrationRequest,
+  ip: string | undefined,
+  log: Logger,
+) {
+  const captcha = flow.config.captcha;
+  if (!captcha) return;
+  if (!request.captchaToken) throw invalidFields({ captcha: 'required' });
+  const { verdict, codes } = await verifyCaptcha(captcha, request.captchaToken, ip);
+  if (verdict === 'passed') return;
+  if (verdict === 'failed') {
+    log.info({ flow: flow.id, codes }, 'captcha refused');
+    throw invalidFields({ captcha: 'invalid' });
+  }
+  log.error({ flow: flow.id, provider: captcha.provider }, 'captcha verify endpoint unavailable');
+  throw new HttpProblem(
+    503,
+    'captcha_unavailable',
+    'The captcha check is unavailable; try again.',
+    {
+      headers: { 'retry-after': '10' },
+    },
+  );
+}
+
+export function createRegistrationService(store: Store, tokens: FormTokens): RegistrationService {
   return {
-    async register(flow, body, idempotencyKey, log) {
+    async register(flow, body, idempotencyKey, { log, ip }) {
       if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
         throw new HttpProblem(
           400,
@@ -175,6 +226,11 @@ export function createRegistrationService(store: Store): RegistrationService {
       }
       if (flow.config.requireConsent && request.consent !== true) {
         throw invalidFields({ consent: 'required' });
+      }
+      const bot = botReason(flow, request, tokens);
+      // A captcha token is single-use: a repeated key is answered from the journal, unchecked.
+      if (!bot && !(await store.hasKey(flow.id, idempotencyKey))) {
+        await checkCaptcha(flow, request, ip, log);
       }
 
       const submission: StoredSubmission = {
@@ -229,6 +285,18 @@ export function createRegistrationService(store: Store): RegistrationService {
 
       const { id, leaseToken } = begun;
       const rlog = log.child({ registrationId: id, flow: flow.id, provider: flow.provider });
+      if (bot) {
+        // Answered like a success so the bot learns nothing; never sent; kept in the journal.
+        const fake: RegistrationResponse = { id, status: 'completed', next: null };
+        await store.finish(id, leaseToken, {
+          status: 'discarded',
+          httpStatus: 201,
+          response: fake,
+          detail: `bot: ${bot}`,
+        });
+        rlog.warn({ reason: bot }, 'bot submission discarded');
+        return { status: 201, body: fake };
+      }
       const input = { registrationId: id, ...submission, fields: normalised.values };
       let result: AttemptResult;
       try {

@@ -1,10 +1,13 @@
 /** The public API, `/v1` (DESIGN.md §3). */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { PROBLEM_CONTENT_TYPE } from '../shared/api.ts';
+import { PROBLEM_CONTENT_TYPE, type FlowDescriptor } from '../shared/api.ts';
+import type { FormTokens } from './bot-protection.ts';
 import { HttpProblem } from './errors.ts';
 import { applyCors } from './http/cors.ts';
 import type { Flow } from './flows.ts';
+import type { RateLimitedRoute } from './config/schema.ts';
 import type { FollowUpService } from './follow-ups.ts';
+import type { RateLimits } from './http/rate-limits.ts';
 import { publicStatus, type Answer, type RegistrationService } from './registrations.ts';
 import type { StoredRegistration } from './store/types.ts';
 
@@ -15,9 +18,11 @@ interface Deps {
   flows: Map<string, Flow>;
   registrations: RegistrationService;
   followUps: FollowUpService;
+  limits: RateLimits;
+  tokens: FormTokens;
 }
 
-export function apiRouter({ flows, registrations, followUps }: Deps): Router {
+export function apiRouter({ flows, registrations, followUps, limits, tokens }: Deps): Router {
   const router = express.Router();
   const json = express.json({ limit: JSON_LIMIT, strict: true });
 
@@ -54,19 +59,29 @@ export function apiRouter({ flows, registrations, followUps }: Deps): Router {
     json(req, res, next);
   };
 
+  /** The flow's limit for `route`: the flow is named in the path or is the registration's. */
+  const limit = (route: RateLimitedRoute) => (req: Request, res: Response, next: NextFunction) => {
+    const flow = (res.locals['flow'] as Flow | undefined) ?? flowOf(req);
+    return limits.for(flow.id, route)(req, res, next);
+  };
+
   router.all('/flows/:flow', flowCors);
-  router.get('/flows/:flow', (req, res) => {
-    res.set('cache-control', 'public, max-age=60').json(flowOf(req).descriptor);
+  router.get('/flows/:flow', limit('descriptor'), (req, res) => {
+    const { id, descriptor } = flowOf(req);
+    const body: FlowDescriptor = {
+      ...descriptor,
+      bot: { ...descriptor.bot, formToken: tokens.issue(id) },
+    };
+    // Not cached: each form gets its own token, timed from now.
+    res.set('cache-control', 'no-store').json(body);
   });
 
   router.all('/flows/:flow/registrations', flowCors);
-  router.post('/flows/:flow/registrations', jsonBody, async (req, res) => {
-    const answer = await registrations.register(
-      flowOf(req),
-      req.body,
-      req.get('idempotency-key'),
-      req.log,
-    );
+  router.post('/flows/:flow/registrations', limit('registration'), jsonBody, async (req, res) => {
+    const answer = await registrations.register(flowOf(req), req.body, req.get('idempotency-key'), {
+      log: req.log,
+      ip: req.ip,
+    });
     send(res, answer);
   });
 
@@ -97,11 +112,11 @@ export function apiRouter({ flows, registrations, followUps }: Deps): Router {
       .set('cache-control', 'no-store')
       .json({ id: registration.id, status: publicStatus(registration.status) });
   });
-  router.post('/registrations/:id/verify', jsonBody, async (req, res) => {
+  router.post('/registrations/:id/verify', limit('verify'), jsonBody, async (req, res) => {
     const { registration, flow } = loaded(res);
     send(res, await followUps.verify(flow, registration, req.body, req.log));
   });
-  router.post('/registrations/:id/resend', optionalJsonBody, async (req, res) => {
+  router.post('/registrations/:id/resend', limit('resend'), optionalJsonBody, async (req, res) => {
     const { registration, flow } = loaded(res);
     send(res, await followUps.resend(flow, registration, req.log));
   });

@@ -31,6 +31,12 @@ export const registrationRequestSchema = z.strictObject({
   hostValues: z.optional(z.partialRecord(z.enum(HOST_VALUE_NAMES), bounded(500))),
   utm: z.optional(z.partialRecord(z.enum(UTM_KEYS), bounded(200))),
   consent: z.optional(z.boolean()),
+  /** From the flow descriptor: proves when the form was served (minimum fill time). */
+  formToken: z.optional(z.string().check(z.maxLength(200))),
+  /** The honeypot field's value: empty from a person. */
+  hp: z.optional(z.string().check(z.maxLength(500))),
+  /** The host page's captcha widget's token, where the flow asks for one. */
+  captchaToken: z.optional(z.string().check(z.maxLength(4096))),
   locale: z.optional(
     z.string().check(z.maxLength(35), z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/)),
   ),
@@ -52,6 +58,10 @@ export interface FlowDescriptor {
   consent: { required: boolean };
   locales: string[];
   hostValues: HostValueName[];
+  /** Bot checks the widget takes part in: the honeypot, and the token it waits out. */
+  bot: { honeypot: boolean; minFillSeconds: number; formToken: string };
+  /** Where set, the host page renders this captcha and hands its token to the widget. */
+  captcha?: { provider: 'turnstile' | 'hcaptcha'; siteKey: string };
 }
 
 /** What the widget shows after a successful submission (DESIGN.md §2). */

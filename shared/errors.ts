@@ -33,6 +33,8 @@ export const PROBLEM_CODES = [
   'provider_unavailable',
   'provider_rejected',
   'invalid_code',
+  'form_expired',
+  'captcha_unavailable',
   'step_not_available',
   'too_many_attempts',
   'unauthorized',

@@ -92,6 +92,11 @@ export class OrgSignup extends LitElement {
   @property({ attribute: false }) values: Record<string, string> = {};
   /** Overrides of the current locale's texts, by key. */
   @property({ attribute: false }) strings: Partial<Strings> = {};
+  /**
+   * For flows with a captcha: the token of the captcha the host page renders in the `captcha`
+   * slot (set it from the captcha's callback).
+   */
+  @property({ attribute: false }) captchaToken?: string;
 
   @state() private _values: Record<string, string> = {};
   @state() private _errors: FieldErrors = {};
@@ -112,6 +117,8 @@ export class OrgSignup extends LitElement {
   @query('form') private _form?: HTMLFormElement;
 
   private _touched = new Set<string>();
+  /** When the flow (and its form token) arrived: the widget never sends before the minimum fill time. */
+  private _loadedAt = 0;
   /** The last payload sent and its key: an identical resubmission reuses the key. */
   private _lastAttempt?: { payload: string; key: string };
 
@@ -122,6 +129,7 @@ export class OrgSignup extends LitElement {
       return loadFlow(endpoint, flow, signal);
     },
     onComplete: (descriptor) => {
+      this._loadedAt = Date.now();
       this._prefill(descriptor);
       void this.updateComplete.then(() =>
         this._emit('org-signup-ready', { flow: descriptor.id, provider: descriptor.provider }),
@@ -138,10 +146,44 @@ export class OrgSignup extends LitElement {
 
   private _submitTask = new Task(this, {
     autoRun: false,
-    task: ([body, key]: readonly [RegistrationRequest, string], { signal }) =>
-      submitRegistration(this._endpoint, this.flow, body, key, signal),
+    task: async ([body, key]: readonly [RegistrationRequest, string], { signal }) => {
+      let outcome = await this._send(body, key, signal);
+      if (outcome.kind === 'failed' && outcome.code === 'form_expired') {
+        // The page was open for a long time: a fresh form token, then once more.
+        await this._flowTask.run();
+        outcome = await this._send(body, key, signal);
+      }
+      return outcome;
+    },
     onComplete: (outcome) => this._settle(outcome),
   });
+
+  /**
+   * Sends with the form's bot-check values, first waiting out the flow's minimum fill time (a
+   * person who autofills and clicks at once waits a moment instead of being taken for a bot).
+   */
+  private async _send(body: RegistrationRequest, key: string, signal: AbortSignal) {
+    const flow = this._flowTask.value;
+    const wait = flow ? flow.bot.minFillSeconds * 1000 + 250 - (Date.now() - this._loadedAt) : 0;
+    if (flow?.bot.minFillSeconds && wait > 0) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    const hp = this.renderRoot.querySelector<HTMLInputElement>(
+      'input[name="org_signup_hp"]',
+    )?.value;
+    return submitRegistration(
+      this._endpoint,
+      this.flow,
+      {
+        ...body,
+        ...(flow?.bot.formToken ? { formToken: flow.bot.formToken } : {}),
+        ...(hp ? { hp } : {}),
+        ...(this.captchaToken ? { captchaToken: this.captchaToken } : {}),
+      },
+      key,
+      signal,
+    );
+  }
 
   private get _endpoint(): string {
     return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
@@ -224,7 +266,20 @@ export class OrgSignup extends LitElement {
       <p class="note">${this._t('form.requiredNote')}</p>
       ${this._alert(this._showSummary && Object.keys(this._errors).length ? this._t('form.summary') : '')}
       ${this._visibleFields(flow).map((field) => this._renderField(field))}
-      ${this._needsConsent(flow) ? this._renderConsent() : nothing} ${this._alert(this._problem)}
+      ${this._needsConsent(flow) ? this._renderConsent() : nothing}
+      ${flow.captcha ? html`<div class="captcha"><slot name="captcha"></slot></div>` : nothing}
+      ${
+        flow.bot.honeypot
+          ? // For bots that fill every input; hidden from people and assistive technology.
+            html`<div class="hp" aria-hidden="true">
+              <label
+                >Leave this field empty
+                <input name="org_signup_hp" tabindex="-1" autocomplete="off"
+              /></label>
+            </div>`
+          : nothing
+      }
+      ${this._alert(this._problem)}
       <button part="submit" type="submit" ?disabled=${busy}>
         ${busy ? this._t('form.submitting') : this._t('form.submit')}
       </button>
@@ -592,7 +647,8 @@ export class OrgSignup extends LitElement {
       case 'fields': {
         this._errors = outcome.errors;
         this._showSummary = true;
-        if (!(await this._focusFirstInvalid())) this._problem = this._t('problem.generic');
+        if (outcome.errors['captcha']) this._problem = this._t('problem.captcha');
+        else if (!(await this._focusFirstInvalid())) this._problem = this._t('problem.generic');
         this._emit('org-signup-error', { code: outcome.code, errors: outcome.errors });
         return;
       }

@@ -169,6 +169,7 @@ export const styles = css`
     font-size: 1.1em;
     overflow-wrap: anywhere;
   }
+  .hp,
   .visually-hidden {
     position: absolute;
     inline-size: 1px;

@@ -137,7 +137,9 @@ export function adminRouter(deps: {
   // ---- The journal: what an operator needs to find and retry stuck registrations -------------
 
   const listSchema = z.strictObject({
-    status: z.enum(['pending', 'queued', 'completed', 'failed', 'awaiting-approval']).optional(),
+    status: z
+      .enum(['pending', 'queued', 'completed', 'failed', 'awaiting-approval', 'discarded'])
+      .optional(),
     flow: z.string().optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
   });

@@ -124,7 +124,12 @@ export function parseConfig(
   });
   problems.push(...missing);
   if (problems.length || !parsed.success) throw new ConfigError(source, problems);
-  return { ...parsed.data, flows, source };
+  // An operator's switch for load tests and benchmarks; main.ts says so loudly at start.
+  const rateLimits =
+    env['RATE_LIMITS'] === 'off'
+      ? { ...parsed.data.rateLimits, enabled: false }
+      : parsed.data.rateLimits;
+  return { ...parsed.data, rateLimits, flows, source };
 }
 
 /** Reads `ORG_SIGNUP_CONFIG` (default: the bundled demo config, every flow on the sandbox). */

@@ -8,6 +8,43 @@ import { FIELD_NAMES } from '../../shared/fields.ts';
 import { LOCALE_IDS } from '../../shared/i18n/index.ts';
 import { PROVIDER_IDS } from '../../shared/providers.ts';
 import { isOriginPattern } from '../http/origins.ts';
+import { secret } from './secret.ts';
+
+/** At most `max` requests per client IP in `windowSeconds`. */
+const rateRule = z.strictObject({
+  windowSeconds: z.int().min(1).max(86_400),
+  max: z.int().min(1).max(1_000_000),
+});
+
+/** The routes limited separately, per client IP and per flow. */
+export const RATE_LIMITED_ROUTES = ['descriptor', 'registration', 'verify', 'resend'] as const;
+export type RateLimitedRoute = (typeof RATE_LIMITED_ROUTES)[number];
+
+export const DEFAULT_RATE_LIMITS: Record<RateLimitedRoute, z.infer<typeof rateRule>> = {
+  // The form loads on every page view; cached pages and offices behind one IP need room.
+  descriptor: { windowSeconds: 60, max: 300 },
+  // A person registers once; a shared office IP a few times.
+  registration: { windowSeconds: 600, max: 20 },
+  // Each registration also allows only 5 wrong codes per code sent (follow-ups.ts).
+  verify: { windowSeconds: 600, max: 30 },
+  resend: { windowSeconds: 3_600, max: 10 },
+};
+
+const flowRateLimits = z.strictObject(
+  Object.fromEntries(RATE_LIMITED_ROUTES.map((r) => [r, rateRule.optional()])) as Record<
+    RateLimitedRoute,
+    z.ZodOptional<typeof rateRule>
+  >,
+);
+
+const captchaSchema = z.strictObject({
+  provider: z.enum(['turnstile', 'hcaptcha']),
+  /** The public site key the host page's captcha widget uses. */
+  siteKey: z.string().min(1),
+  secret: secret(),
+  /** The provider's verify endpoint (default: Cloudflare's or hCaptcha's public one). */
+  verifyUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
 
 const originPattern = z.string().refine(isOriginPattern, {
   message:
@@ -70,6 +107,21 @@ export const flowSchema = z.strictObject({
       openSeconds: z.int().min(1).max(3_600).default(15),
     })
     .default({ failureThresholdPercent: 50, minimumCalls: 10, windowSeconds: 30, openSeconds: 15 }),
+  /** This flow's own limits, over the top-level `rateLimits` (per client IP). */
+  rateLimits: flowRateLimits.optional(),
+  /**
+   * Bots get a fake success and nothing reaches the provider: a hidden field a person never
+   * fills (`honeypot`), and a form sent sooner than `minFillSeconds` after it was served (the
+   * widget itself never sends sooner). 0 turns the time check off (API clients).
+   */
+  botProtection: z
+    .strictObject({
+      honeypot: z.boolean().default(true),
+      minFillSeconds: z.number().min(0).max(600).default(3),
+    })
+    .default({ honeypot: true, minFillSeconds: 3 }),
+  /** A server-side captcha check (Cloudflare Turnstile or hCaptcha); off unless set. */
+  captcha: captchaSchema.optional(),
   /** Provider-specific settings: credentials, ids, assumed protocol details. */
   settings: z.record(z.string(), z.unknown()).default({}),
 });
@@ -85,6 +137,25 @@ export const configSchema = z.strictObject({
     })
     .default({ enabled: false }),
   flows: z.array(flowSchema).min(1),
+  /**
+   * Express's `trust proxy`: which proxies' `X-Forwarded-For` to believe, so limits key on the
+   * real client behind a load balancer (a hop count, `true`, or addresses/subnets).
+   */
+  trustProxy: z
+    .union([z.boolean(), z.int().min(0), z.string().min(1), z.array(z.string().min(1))])
+    .default(false),
+  /** Per client IP and per flow; `RATE_LIMITS=off` turns them all off (load tests). */
+  rateLimits: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      ...Object.fromEntries(
+        RATE_LIMITED_ROUTES.map((r) => [r, rateRule.default(DEFAULT_RATE_LIMITS[r])]),
+      ),
+    } as { enabled: z.ZodDefault<z.ZodBoolean> } & Record<
+      RateLimitedRoute,
+      z.ZodDefault<typeof rateRule>
+    >)
+    .default({ enabled: true, ...DEFAULT_RATE_LIMITS }),
   /** The outbox worker every instance runs: how often it looks for due work, how much at once. */
   outbox: z
     .strictObject({

@@ -380,6 +380,13 @@ export async function openPostgresStore(
         JSON.stringify(answer.response),
       ]),
     get: async (id) => toStored(await one(`${WITH_LAST_DETAIL} WHERE r.id = $1`, [id])),
+    hasKey: async (flowId, key) =>
+      (
+        await pool.query(`SELECT 1 FROM ${R} WHERE flow_id = $1 AND idempotency_key = $2`, [
+          flowId,
+          key,
+        ])
+      ).rowCount === 1,
     list: async (query: ListQuery) => {
       const where: string[] = [];
       const params: (string | number)[] = [];

@@ -294,6 +294,7 @@ export function openSqliteStore(path: string): Store {
           .immediate(),
       ),
     get: (id) => settle(() => toStored(byId.get(id))),
+    hasKey: (flowId, key) => settle(() => byKey.get(flowId, key) !== undefined),
     list: (query: ListQuery) =>
       settle(() => {
         const where: string[] = [];

@@ -12,8 +12,10 @@
  * `pending`: accepted, first provider call not finished. `queued`: waiting in the outbox for a
  * retry. The rest are final (an operator may still retry a `failed` one).
  */
-export type StoredStatus = 'pending' | 'queued' | 'completed' | 'failed' | 'awaiting-approval';
-export type FinalStatus = 'completed' | 'failed' | 'awaiting-approval';
+export type StoredStatus =
+  'pending' | 'queued' | 'completed' | 'failed' | 'awaiting-approval' | 'discarded';
+/** `discarded`: a bot's submission (honeypot, too fast); answered as a success, never sent. */
+export type FinalStatus = 'completed' | 'failed' | 'awaiting-approval' | 'discarded';
 
 export interface NewRegistration {
   id: string;
@@ -145,6 +147,8 @@ export interface Store {
     answer: { httpStatus: number; response: unknown },
   ): Promise<boolean>;
   get(id: string): Promise<StoredRegistration | undefined>;
+  /** Whether this idempotency key of this flow was seen before. */
+  hasKey(flowId: string, idempotencyKey: string): Promise<boolean>;
   list(query: ListQuery): Promise<StoredRegistration[]>;
   outboxStats(now: number): Promise<OutboxStats>;
   /** The registration a provider key belongs to (approvals are made by the provider's key). */

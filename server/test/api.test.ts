@@ -52,7 +52,10 @@ describe('GET /v1/flows/:flow', () => {
       ['domain', true],
     ]);
     expect(fields.find((f) => f.name === 'phone')?.autocomplete).toBe('tel');
-    expect(res.text).not.toMatch(/password|secret|token/i);
+    expect(res.text).not.toMatch(/password|secret|bearer/i);
+    // Each load gets its own form token (the minimum fill time is measured from it).
+    expect((res.body['bot'] as { formToken: string }).formToken).toMatch(/^\d{13}\.[\w-]{43}$/);
+    expect(res.headers['cache-control']).toBe('no-store');
   });
 
   it('lists the optional invite code for intellectmoney', async () => {

@@ -604,7 +604,12 @@ describe('titelive: the journal', () => {
       destination: { write: (l: string) => logs.push(l) },
     });
     server = await startServer({
-      config: parseConfig(config([titeliveFlow('titelive')]), {}, 'test'),
+      // Started without the harness: the minimum fill time is turned off here by hand.
+      config: parseConfig(
+        config([{ ...titeliveFlow('titelive'), botProtection: { minFillSeconds: 0 } }]),
+        {},
+        'test',
+      ),
       store: await openStore(`sqlite:${join(dir, 'journal.db')}`),
       log,
       port: 0,

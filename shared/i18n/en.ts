@@ -37,6 +37,7 @@ export const en = {
   'problem.rate_limited': 'Too many attempts. Please wait a little and try again.',
   'problem.network': 'Could not reach the server. Check your connection and try again.',
   'problem.generic': 'Something went wrong. Please try again.',
+  'problem.captcha': 'Please complete the check above, then send again.',
   'problem.load': 'The registration form could not be loaded.',
   'form.required': 'required',
   'form.requiredNote': 'Fields marked * are required.',

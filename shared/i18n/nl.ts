@@ -40,6 +40,7 @@ export const nl: Strings = {
   'problem.network':
     'De server is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.',
   'problem.generic': 'Er ging iets mis. Probeer het opnieuw.',
+  'problem.captcha': 'Voltooi eerst de controle hierboven en verstuur opnieuw.',
   'problem.load': 'Het registratieformulier kon niet worden geladen.',
   'problem.too_many_attempts':
     'Te veel pogingen. Vraag een nieuwe code aan en probeer het opnieuw.',

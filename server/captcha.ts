@@ -1,0 +1,46 @@
+/**
+ * The server-side captcha check (Cloudflare Turnstile, hCaptcha): the token the host page's
+ * captcha widget produced is verified at the provider's `siteverify` endpoint before anything
+ * is journaled. Both providers take the same form fields and answer `{ success, error-codes }`.
+ */
+import { request } from 'undici';
+import { z } from 'zod';
+import type { LoadedFlow } from './config/load.ts';
+
+export const CAPTCHA_VERIFY_URLS = {
+  turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
+  hcaptcha: 'https://api.hcaptcha.com/siteverify',
+} as const;
+
+const answer = z.looseObject({
+  success: z.boolean(),
+  'error-codes': z.array(z.string()).optional(),
+});
+
+export type CaptchaVerdict = 'passed' | 'failed' | 'unavailable';
+
+export async function verifyCaptcha(
+  captcha: NonNullable<LoadedFlow['captcha']>,
+  token: string,
+  remoteIp: string | undefined,
+): Promise<{ verdict: CaptchaVerdict; codes: string[] }> {
+  const form = new URLSearchParams({ secret: captcha.secret.reveal(), response: token });
+  if (remoteIp) form.set('remoteip', remoteIp);
+  if (captcha.provider === 'hcaptcha') form.set('sitekey', captcha.siteKey);
+  try {
+    const res = await request(captcha.verifyUrl ?? CAPTCHA_VERIFY_URLS[captcha.provider], {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const parsed = answer.safeParse(await res.body.json().catch(() => null));
+    if (res.statusCode >= 500 || !parsed.success) return { verdict: 'unavailable', codes: [] };
+    return {
+      verdict: parsed.data.success ? 'passed' : 'failed',
+      codes: parsed.data['error-codes'] ?? [],
+    };
+  } catch {
+    return { verdict: 'unavailable', codes: [] };
+  }
+}
