@@ -92,7 +92,7 @@ test('cloudsuite: waits for approval; the admin CLI approves; the status turns c
     Voornaam: 'Sanne',
     Achternaam: 'de Vries',
     'E-mailadres': email,
-    Bedrijfsnaam: `Boekhandel ${id}`,
+    Organisatienaam: `Boekhandel ${id}`,
     Straat: 'Elzenkade',
     Huisnummer: '1a',
     Postcode: '3992 AD',

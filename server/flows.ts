@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { FlowDescriptor } from '../shared/api.ts';
+import { COUNTRY_CODES } from '../shared/countries.ts';
 import { FIELD_SPECS, type FieldRule } from '../shared/fields.ts';
 import { LOCALE_IDS } from '../shared/i18n/index.ts';
 import type { ProviderId } from '../shared/providers.ts';
@@ -21,8 +22,10 @@ export interface Flow {
   config: LoadedFlow;
   /** The provider's required fields and the optional ones this flow accepts. */
   rules: FieldRule[];
-  /** The public descriptor, but for the form token each request gets. */
-  descriptor: Omit<FlowDescriptor, 'bot'> & { bot: Omit<FlowDescriptor['bot'], 'formToken'> };
+  /** The public descriptor, but for what each request gets: a form token, the locale's texts. */
+  descriptor: Omit<FlowDescriptor, 'bot' | 'locale' | 'strings'> & {
+    bot: Omit<FlowDescriptor['bot'], 'formToken'>;
+  };
   isAllowedOrigin: (origin: string) => boolean;
   adapter: ProviderAdapter;
   /** The adapter's `register` through this flow's circuit breaker. */
@@ -53,9 +56,10 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
   for (const flowConfig of config.flows) {
     const definition = PROVIDERS[flowConfig.provider];
     const accepted = flowConfig.optionalFields;
-    const rules = definition.fields.filter(
-      (f) => f.required || !accepted || accepted.includes(f.name),
-    );
+    const rules = definition.fields
+      .filter((f) => f.required || !accepted || accepted.includes(f.name))
+      // A country without the provider's own list takes any ISO 3166 code.
+      .map((f) => (f.name === 'country' && !f.options ? { ...f, options: COUNTRY_CODES } : f));
     const log = options.log.child({ flow: flowConfig.id, provider: flowConfig.provider });
     const http = createProviderHttp({
       provider: flowConfig.provider,
@@ -77,6 +81,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       descriptor: {
         id: flowConfig.id,
         provider: flowConfig.provider,
+        // Options (the country list) travel with the descriptor: the widget need not carry them.
         fields: rules.map((rule) => ({ ...FIELD_SPECS[rule.name], ...rule })),
         consent: { required: flowConfig.requireConsent },
         locales: flowConfig.locales ?? [...LOCALE_IDS],

@@ -11,7 +11,8 @@ import {
   type RegistrationResponse,
   type RegistrationStatus,
 } from '../shared/api.ts';
-import { FIELD_SPECS, fieldErrorsOf, validateFields, type FieldValues } from '../shared/fields.ts';
+import { fieldErrorsOf, validateFields } from '../shared/field-schemas.ts';
+import { FIELD_SPECS, type FieldValues } from '../shared/fields.ts';
 import type { ProviderError } from './errors.ts';
 import { HttpProblem, invalidFields } from './errors.ts';
 import type { Flow } from './flows.ts';

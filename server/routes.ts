@@ -1,6 +1,8 @@
 /** The public API, `/v1` (DESIGN.md §3). */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { PROBLEM_CONTENT_TYPE, type FlowDescriptor } from '../shared/api.ts';
+import { LOCALES, type Locale } from '../shared/i18n/index.ts';
+import { negotiate } from '../shared/i18n/negotiate.ts';
 import type { FormTokens } from './bot-protection.ts';
 import { HttpProblem } from './errors.ts';
 import { applyCors } from './http/cors.ts';
@@ -68,9 +70,19 @@ export function apiRouter({ flows, registrations, followUps, limits, tokens }: D
   router.all('/flows/:flow', flowCors);
   router.get('/flows/:flow', limit('descriptor'), (req, res) => {
     const { id, descriptor } = flowOf(req);
+    // `?locale=de-CH,de,en`: the widget's preferences (its attribute, then the browser's).
+    const asked = typeof req.query['locale'] === 'string' ? req.query['locale'] : '';
+    const wanted = asked
+      .split(',')
+      .slice(0, 10)
+      .map((tag) => tag.trim().slice(0, 35));
+    const offered = descriptor.locales as Locale[];
+    const locale = negotiate(wanted, offered, offered[0] ?? 'en');
     const body: FlowDescriptor = {
       ...descriptor,
       bot: { ...descriptor.bot, formToken: tokens.issue(id) },
+      locale,
+      strings: LOCALES[locale],
     };
     // Not cached: each form gets its own token, timed from now.
     res.set('cache-control', 'no-store').json(body);

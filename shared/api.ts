@@ -4,20 +4,13 @@
 import * as z from 'zod/mini';
 import type { FieldErrors, ProblemCode } from './errors.ts';
 import type { FieldName, FieldSpec } from './fields.ts';
+import type { StringKey } from './i18n/en.ts';
 import type { ProviderId } from './providers.ts';
 
-/** Values the host page (not the user) supplies, accepted where the flow allows them. */
-export const HOST_VALUE_NAMES = ['leadComment', 'leadAttractor'] as const;
-export type HostValueName = (typeof HOST_VALUE_NAMES)[number];
+import { HOST_VALUE_NAMES, UTM_KEYS, type HostValueName } from './names.ts';
 
-export const UTM_KEYS = [
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-] as const;
-export type UtmKey = (typeof UTM_KEYS)[number];
+export { HOST_VALUE_NAMES, UTM_KEYS };
+export type { HostValueName, UtmKey } from './names.ts';
 
 const bounded = (max: number) =>
   z.string().check(z.normalize('NFC'), z.trim(), z.maxLength(max, { error: 'too_long' }));
@@ -62,6 +55,9 @@ export interface FlowDescriptor {
   bot: { honeypot: boolean; minFillSeconds: number; formToken: string };
   /** Where set, the host page renders this captcha and hands its token to the widget. */
   captcha?: { provider: 'turnstile' | 'hcaptcha'; siteKey: string };
+  /** The locale chosen from the request's `?locale=` preferences, and all its texts. */
+  locale: string;
+  strings: Record<StringKey, string>;
 }
 
 /** What the widget shows after a successful submission (DESIGN.md §2). */

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { FIELD_ERROR_CODES } from './errors.ts';
+import { FIELD_SCHEMAS, fieldErrorsOf, fieldsSchema, validateFields } from './field-schemas.ts';
 import {
   FIELD_NAMES,
-  FIELD_SCHEMAS,
   FIELD_SPECS,
   compactValues,
-  fieldErrorsOf,
-  fieldsSchema,
-  validateFields,
   type FieldName,
   type FieldRule,
 } from './fields.ts';

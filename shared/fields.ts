@@ -1,10 +1,9 @@
 /**
  * The canonical fields (DESIGN.md §2): one name per concept, whatever the provider calls it.
- * Each has a zod/mini schema (shared by widget and server) and what the widget needs to render it.
+ * Each has its value rule (checked by the widget and, compiled to zod, by the server) and what
+ * the widget needs to render it.
  */
-import * as z from 'zod/mini';
-import { isCountryCode } from './countries.ts';
-import { FIELD_ERROR_CODES, type FieldErrorCode, type FieldErrors } from './errors.ts';
+import type { FieldErrorCode, FieldErrors } from './errors.ts';
 import {
   hasControlCharacters,
   isPlausiblePhone,
@@ -75,53 +74,78 @@ export const FIELD_SPECS: Record<FieldName, FieldSpec> = {
   inviteCode: text('off', 64),
 };
 
-const fail = (error: FieldErrorCode) => ({ error, abort: true });
+/** A step of a field's check: a normalisation, or a test with the error code it fails with. */
+export type Step =
+  ((value: string) => string) | readonly [(value: string) => boolean, FieldErrorCode];
 
 /**
- * Every field: a string, NFC-normalised, trimmed, not empty, bounded, no control characters.
- * `prepare` normalises before the length check (an INN typed with spaces is 12 digits, not 15).
+ * What a field's value must be, beyond what every field must be (a string, NFC-normalised,
+ * trimmed, not empty, at most `maxLength`, no control characters). Plain data and functions, so
+ * the widget runs it with `checkValue` (no zod in the browser, to keep the widget small) and the
+ * server compiles the same rules into zod schemas (field-schemas.ts); a property test keeps the
+ * two in step.
  */
-function base(name: FieldName, prepare?: z.core.$ZodCheck<string>) {
-  return z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') }).check(
-    z.normalize('NFC'),
-    z.trim(),
-    ...(prepare ? [prepare] : []),
-    z.minLength(1, fail('required')),
-    z.maxLength(FIELD_SPECS[name].maxLength, fail('too_long')),
-    z.refine((v) => !hasControlCharacters(v), fail('invalid_characters')),
-  );
+export interface ValueRule {
+  /** Taken as typed: no normalising, trimming or control-character check (passwords). */
+  raw?: boolean;
+  /** Runs before the length check (an INN typed with spaces is 12 digits, not 15). */
+  prepare?: (value: string) => string;
+  steps?: readonly Step[];
 }
 
-const digitsOnly = z.overwrite((v: string) => v.replace(/[\s-]/g, ''));
+const digitsOnly = (v: string) => v.replace(/[\s-]/g, '');
 
-export const FIELD_SCHEMAS = {
-  email: base('email').check(z.refine(isValidEmail, { error: 'invalid_email' })),
-  name: base('name'),
-  firstName: base('firstName'),
-  lastName: base('lastName'),
-  phone: base('phone').check(z.refine(isPlausiblePhone, { error: 'invalid_phone' })),
-  organisationName: base('organisationName'),
-  domain: base('domain').check(
-    z.overwrite(normalizeDomain),
-    z.refine(isValidDomain, { error: 'invalid_domain' }),
-  ),
-  inn: base('inn', digitsOnly).check(z.refine(isValidInn, { error: 'invalid_inn' })),
-  companyNumber: base('companyNumber'),
-  country: base('country').check(z.toUpperCase(), z.refine(isCountryCode, { error: 'invalid' })),
-  vat: base('vat'),
-  street: base('street'),
-  houseNumber: base('houseNumber'),
-  zip: base('zip'),
-  city: base('city'),
-  login: base('login'),
-  password: z
-    .string({ error: (issue) => (issue.input === undefined ? 'required' : 'invalid') })
-    .check(
-      z.minLength(1, fail('required')),
-      z.maxLength(FIELD_SPECS.password.maxLength, fail('too_long')),
-    ),
-  inviteCode: base('inviteCode'),
-} satisfies Record<FieldName, z.ZodMiniType<string, string>>;
+export const VALUE_RULES: Record<FieldName, ValueRule> = {
+  email: { steps: [[isValidEmail, 'invalid_email']] },
+  name: {},
+  firstName: {},
+  lastName: {},
+  phone: { steps: [[isPlausiblePhone, 'invalid_phone']] },
+  organisationName: {},
+  domain: { steps: [normalizeDomain, [isValidDomain, 'invalid_domain']] },
+  inn: { prepare: digitsOnly, steps: [[isValidInn, 'invalid_inn']] },
+  companyNumber: {},
+  // Which codes exist is the flow's `options` (every ISO 3166 code unless the provider has a
+  // list), so the widget need not carry the list.
+  country: { steps: [(v) => v.toUpperCase(), [(v) => /^[A-Z]{2}$/.test(v), 'invalid']] },
+  vat: {},
+  street: {},
+  houseNumber: {},
+  zip: {},
+  city: {},
+  login: {},
+  password: { raw: true },
+  inviteCode: {},
+};
+
+export type ValueCheck = { ok: true; value: string } | { ok: false; error: FieldErrorCode };
+
+/** Checks and normalises one value by its field's rule: the first failure's code wins. */
+export function checkValue(
+  name: FieldName,
+  input: unknown,
+  options?: readonly string[],
+): ValueCheck {
+  if (input === undefined) return { ok: false, error: 'required' };
+  if (typeof input !== 'string') return { ok: false, error: 'invalid' };
+  const rule = VALUE_RULES[name];
+  let value = input;
+  if (!rule.raw) {
+    value = value.normalize('NFC').trim();
+    if (rule.prepare) value = rule.prepare(value);
+  }
+  if (value.length === 0) return { ok: false, error: 'required' };
+  // Counted in code points, as zod does (an emoji is one character, not two).
+  const max = FIELD_SPECS[name].maxLength;
+  if (value.length > max && [...value].length > max) return { ok: false, error: 'too_long' };
+  if (!rule.raw && hasControlCharacters(value)) return { ok: false, error: 'invalid_characters' };
+  for (const step of rule.steps ?? []) {
+    if (typeof step === 'function') value = step(value);
+    else if (!step[0](value)) return { ok: false, error: step[1] };
+  }
+  if (options && !options.includes(value)) return { ok: false, error: 'invalid' };
+  return { ok: true, value };
+}
 
 export function isFieldName(name: string): name is FieldName {
   return (FIELD_NAMES as readonly string[]).includes(name);
@@ -149,45 +173,28 @@ export function compactValues(values: Record<string, unknown>): Record<string, u
   return out;
 }
 
-/** The strict object schema of a flow's fields: unknown keys are refused. */
-export function fieldsSchema(rules: readonly FieldRule[]) {
-  const shape: Record<string, z.ZodMiniType<unknown, unknown>> = {};
-  for (const rule of rules) {
-    const { options } = rule;
-    const schema = options
-      ? FIELD_SCHEMAS[rule.name].check(z.refine((v) => options.includes(v), { error: 'invalid' }))
-      : FIELD_SCHEMAS[rule.name];
-    shape[rule.name] = rule.required ? schema : z.optional(schema);
-  }
-  return z.strictObject(shape);
-}
-
-/** One error code per field from a zod error: the first issue on each path wins. */
-export function fieldErrorsOf(error: z.core.$ZodError, prefix: PropertyKey[] = []): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const path = issue.path.slice(prefix.length);
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) if (!Object.hasOwn(errors, key)) errors[key] = 'unknown_field';
-      continue;
-    }
-    const key = String(path[0] ?? '');
-    // Our checks put a code in the message; zod's own (type, enum…) messages become `invalid`.
-    const known = (FIELD_ERROR_CODES as readonly string[]).includes(issue.message);
-    if (!Object.hasOwn(errors, key))
-      errors[key] = known ? (issue.message as FieldErrorCode) : 'invalid';
-  }
-  return errors;
-}
-
 export type FieldValues = Partial<Record<FieldName, string>>;
 
-/** Validates a flow's values: either the normalised values or one error code per field. */
-export function validateFields(
+/**
+ * A flow's values checked by their rules (the widget's check; the server uses the same rules
+ * through zod, see `validateFields` in field-schemas.ts): normalised values, or one error code
+ * per field, unknown keys included.
+ */
+export function checkValues(
   rules: readonly FieldRule[],
   values: Record<string, unknown>,
 ): { ok: true; values: FieldValues } | { ok: false; errors: FieldErrors } {
-  const result = fieldsSchema(rules).safeParse(compactValues(values));
-  if (result.success) return { ok: true, values: result.data };
-  return { ok: false, errors: fieldErrorsOf(result.error) };
+  const given = compactValues(values);
+  const out: FieldValues = {};
+  const errors: FieldErrors = {};
+  for (const key of Object.keys(given)) {
+    if (!rules.some((rule) => rule.name === key)) errors[key] = 'unknown_field';
+  }
+  for (const rule of rules) {
+    if (given[rule.name] === undefined && !rule.required) continue;
+    const checked = checkValue(rule.name, given[rule.name], rule.options);
+    if (checked.ok) out[rule.name] = checked.value;
+    else errors[rule.name] = checked.error;
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, values: out };
 }

@@ -49,11 +49,13 @@ async function problemOf(res: Response): Promise<Partial<Problem>> {
 export async function loadFlow(
   endpoint: string,
   flow: string,
+  locales: string,
   signal: AbortSignal,
 ): Promise<FlowDescriptor> {
   let res: Response;
+  const query = locales ? `?locale=${encodeURIComponent(locales)}` : '';
   try {
-    res = await fetch(`${endpoint}/v1/flows/${encodeURIComponent(flow)}`, {
+    res = await fetch(`${endpoint}/v1/flows/${encodeURIComponent(flow)}${query}`, {
       signal,
       credentials: 'omit',
     });

@@ -3,17 +3,18 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
-import {
-  UTM_KEYS,
-  type FieldDescriptor,
-  type FlowDescriptor,
-  type RegistrationRequest,
-  type RegistrationResponse,
+import { UTM_KEYS } from '../shared/names.ts';
+import type {
+  FieldDescriptor,
+  FlowDescriptor,
+  RegistrationRequest,
+  RegistrationResponse,
 } from '../shared/api.ts';
 import type { FieldErrorCode, FieldErrors } from '../shared/errors.ts';
-import { COUNTRY_CODES } from '../shared/countries.ts';
-import { FIELD_SCHEMAS, FIELD_SPECS, isFieldName, validateFields } from '../shared/fields.ts';
-import { LOCALES, format, pickLocale, type StringKey, type Strings } from '../shared/i18n/index.ts';
+import { FIELD_SPECS, checkValue, checkValues, isFieldName } from '../shared/fields.ts';
+import type { StringKey, Strings } from '../shared/i18n/en.ts';
+import { format, negotiate } from '../shared/i18n/negotiate.ts';
+import { BOOT_LOCALES, BOOT_STRINGS } from './boot-strings.ts';
 import {
   loadFlow,
   newIdempotencyKey,
@@ -123,10 +124,10 @@ export class OrgSignup extends LitElement {
   private _lastAttempt?: { payload: string; key: string };
 
   private _flowTask = new Task(this, {
-    args: () => [this.flow, this._endpoint] as const,
-    task: ([flow, endpoint], { signal }) => {
+    args: () => [this.flow, this._endpoint, this._wantedLocales.join(',')] as const,
+    task: ([flow, endpoint, locales], { signal }) => {
       if (!flow) throw new FlowLoadError('flow_not_found', 'the flow attribute is empty');
-      return loadFlow(endpoint, flow, signal);
+      return loadFlow(endpoint, flow, locales, signal);
     },
     onComplete: (descriptor) => {
       this._loadedAt = Date.now();
@@ -189,18 +190,35 @@ export class OrgSignup extends LitElement {
     return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
   }
 
-  private get _locale() {
-    return pickLocale([this.locale, ...(globalThis.navigator?.languages ?? [])]);
+  /** The `locale` attribute, then the browser's languages: sent with the descriptor request. */
+  private get _wantedLocales(): string[] {
+    return [this.locale, ...(globalThis.navigator?.languages ?? [])].filter((tag): tag is string =>
+      Boolean(tag),
+    );
+  }
+
+  /** The descriptor's negotiated locale; before it arrives, the best the widget has texts for. */
+  private get _locale(): string {
+    return this._flowTask.value?.locale ?? negotiate(this._wantedLocales, BOOT_LOCALES, 'en');
+  }
+
+  /** A text of the current locale: the host page's override, the descriptor's, the built-in. */
+  private _text(key: StringKey): string | undefined {
+    return (
+      this.strings[key] ??
+      this._flowTask.value?.strings[key] ??
+      (BOOT_STRINGS[this._locale] as Partial<Record<StringKey, string>> | undefined)?.[key]
+    );
   }
 
   private _t(key: StringKey, params?: Record<string, string | number>): string {
-    return format(this.strings[key] ?? LOCALES[this._locale][key], params);
+    return format(this._text(key) ?? key, params);
   }
 
   private _errorText(code: FieldErrorCode | undefined): string {
     if (!code) return '';
     const key = `error.${code}` as StringKey;
-    return this._t(key in LOCALES.en ? key : 'error.invalid');
+    return this._t(this._text(key) ? key : 'error.invalid');
   }
 
   /** Required fields, then the optional ones named in `fields`, in the flow's order. */
@@ -301,7 +319,7 @@ export class OrgSignup extends LitElement {
     const { name } = field;
     const error = this._errors[name];
     const hintKey = `hint.${name}` as StringKey;
-    const hint = hintKey in LOCALES.en ? this._t(hintKey) : undefined;
+    const hint = this._text(hintKey) ? this._t(hintKey) : undefined;
     const describedBy = [hint ? `h-${name}` : '', error ? `e-${name}` : '']
       .filter(Boolean)
       .join(' ');
@@ -365,7 +383,7 @@ export class OrgSignup extends LitElement {
 
   /** [value, label] pairs sorted by label; country codes get their names in the locale. */
   private _options(field: FieldDescriptor): [string, string][] {
-    const codes = field.options ?? (field.name === 'country' ? COUNTRY_CODES : []);
+    const codes = field.options ?? [];
     let names: Intl.DisplayNames | undefined;
     try {
       if (field.name === 'country')
@@ -526,11 +544,11 @@ export class OrgSignup extends LitElement {
     this._errors = code ? { ...rest, [name]: code } : rest;
   }
 
-  /** The shared schema's verdict on one value: an error code or undefined. */
+  /** The shared rule's verdict on one value: an error code or undefined. */
   private _check(field: FieldDescriptor, value: string): FieldErrorCode | undefined {
     if (value.trim() === '') return field.required ? 'required' : undefined;
-    const result = FIELD_SCHEMAS[field.name].safeParse(value);
-    return result.success ? undefined : (result.error.issues[0]?.message as FieldErrorCode);
+    const result = checkValue(field.name, value, field.options);
+    return result.ok ? undefined : result.error;
   }
 
   private _fieldOf(input: HTMLInputElement): FieldDescriptor | undefined {
@@ -602,7 +620,7 @@ export class OrgSignup extends LitElement {
     if (!flow || this._submitTask.status === TaskStatus.PENDING) return;
     this._problem = undefined;
     const visible = this._visibleFields(flow);
-    const checked = validateFields(
+    const checked = checkValues(
       visible,
       Object.fromEntries(visible.map((f) => [f.name, this._values[f.name] ?? ''])),
     );

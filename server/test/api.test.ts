@@ -3,6 +3,7 @@
  * idempotency, content types, sizes, origins, CORS and status lookups.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NITRO_SANDBOX } from '../sandbox/nitro.ts';
 import { ORIGIN, demoConfig, nitroFields, startBff, type Bff } from './harness.ts';
 
 let bff: Bff;
@@ -52,7 +53,11 @@ describe('GET /v1/flows/:flow', () => {
       ['domain', true],
     ]);
     expect(fields.find((f) => f.name === 'phone')?.autocomplete).toBe('tel');
-    expect(res.text).not.toMatch(/password|secret|bearer/i);
+    // The texts (labels) aside, nothing names a credential; no credential value appears at all.
+    const { strings, ...rest } = res.body;
+    expect(strings).toMatchObject({ 'field.email': 'E-mail' });
+    expect(JSON.stringify(rest)).not.toMatch(/password|secret|bearer/i);
+    expect(res.text).not.toContain(NITRO_SANDBOX.password);
     // Each load gets its own form token (the minimum fill time is measured from it).
     expect((res.body['bot'] as { formToken: string }).formToken).toMatch(/^\d{13}\.[\w-]{43}$/);
     expect(res.headers['cache-control']).toBe('no-store');

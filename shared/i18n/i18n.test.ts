@@ -7,8 +7,8 @@ const localeEntries = Object.entries(LOCALES);
 const enKeys = Object.keys(LOCALES.en).sort();
 
 describe('LOCALES', () => {
-  it('has en, nl and ru, and LOCALE_IDS lists exactly them', () => {
-    expect([...LOCALE_IDS].sort()).toEqual(['en', 'nl', 'ru']);
+  it('has en, ru, nl, de and fr, and LOCALE_IDS lists exactly them', () => {
+    expect([...LOCALE_IDS].sort()).toEqual(['de', 'en', 'fr', 'nl', 'ru']);
     expect(Object.keys(LOCALES).sort()).toEqual([...LOCALE_IDS].sort());
   });
 
@@ -47,11 +47,11 @@ describe('pickLocale', () => {
     [['ru'], 'ru'],
     [['RU'], 'ru'],
     [['en-GB'], 'en'],
-    [['de', 'ru'], 'ru'],
-    [['de-DE', 'fr-FR', 'ru-RU', 'en'], 'ru'],
+    [['it', 'ru'], 'ru'],
+    [['it-IT', 'es-ES', 'ru-RU', 'en'], 'ru'],
     [['en-US', 'ru'], 'en'],
     [[], 'en'],
-    [['de', 'fr'], 'en'],
+    [['it', 'es'], 'en'],
     [[undefined, 'RU'], 'ru'],
     [[null, '', 'ru'], 'ru'],
     [['russian'], 'en'],
