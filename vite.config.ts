@@ -2,10 +2,19 @@
  * Builds the widget into one ES module (Lit and the shared schemas inside) that the BFF serves at
  * /widget/org-signup.js. Also the vitest configuration for unit and integration tests.
  */
+import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   publicDir: false,
+  // Lit's html`` templates keep their indentation otherwise; collapsed, the widget is ~0.5 KB
+  // smaller gzipped. Only at build time (tests run the source).
+  plugins: [
+    {
+      ...minifyTemplateLiterals({ include: 'widget/org-signup.ts', failOnError: true }),
+      apply: 'build',
+    },
+  ],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,
