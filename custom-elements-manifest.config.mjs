@@ -11,7 +11,8 @@ export default {
       packageLinkPhase({ customElementsManifest }) {
         for (const mod of customElementsManifest.modules) {
           for (const decl of mod.declarations ?? []) {
-            if (decl.events) decl.events = decl.events.filter((e) => e.name.startsWith('org-signup-'));
+            if (decl.events)
+              decl.events = decl.events.filter((e) => e.name.startsWith('org-signup-'));
           }
         }
       },

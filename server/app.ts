@@ -117,7 +117,10 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
       },
     }),
   );
+  // Reached only when the file was not served: missing (not built), or asked under another
+  // spelling (`/widget/ORG-SIGNUP.JS`, a trailing slash), which is simply not found.
   app.get('/widget/org-signup.js', (_req, _res, next) => {
+    if (existsSync(`${widgetDir}/org-signup.js`)) return next();
     next(new HttpProblem(503, 'internal_error', 'The widget is not built: run `npm run build`.'));
   });
 

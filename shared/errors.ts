@@ -19,6 +19,7 @@ export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
 export const PROBLEM_CODES = [
   'invalid_fields',
+  'bad_request',
   'malformed_json',
   'invalid_idempotency_key',
   'idempotency_key_reused',

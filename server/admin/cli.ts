@@ -165,10 +165,15 @@ export async function run(argv: string[]): Promise<string> {
   switch (command) {
     case 'list': {
       const query = values.flow ? `?flow=${encodeURIComponent(values.flow)}` : '';
-      const { approvals } = (await call('GET', `/admin/approvals${query}`)) as {
+      const { approvals, unavailable } = (await call('GET', `/admin/approvals${query}`)) as {
         approvals: Pending[];
+        unavailable?: { flow: string; code: string }[];
       };
-      return values.json ? JSON.stringify(approvals, null, 2) : formatApprovals(approvals);
+      if (values.json) return JSON.stringify(approvals, null, 2);
+      const missing = (unavailable ?? []).map(
+        (u) => `\n(flow ${u.flow} could not be listed: ${u.code})`,
+      );
+      return formatApprovals(approvals) + missing.join('');
     }
     case 'approve': {
       if (!key)

@@ -89,14 +89,25 @@ export function adminRouter(deps: {
 
   router.get('/approvals', async (req, res) => {
     const only = typeof req.query['flow'] === 'string' ? req.query['flow'] : undefined;
+    const flows = approvalFlows().filter((f) => !only || f.id === only);
     const approvals = [];
-    for (const flow of approvalFlows().filter((f) => !only || f.id === only)) {
-      for (const pending of await provider(req.log, flow.id, () => flow.adapter.approvals.list())) {
+    // One provider down must not hide the others' queues: its flow is named in `unavailable`.
+    const unavailable: { flow: string; code: string }[] = [];
+    for (const flow of flows) {
+      let pendingList;
+      try {
+        pendingList = await provider(req.log, flow.id, () => flow.adapter.approvals.list());
+      } catch (err) {
+        if (!(err instanceof HttpProblem) || flows.length === 1) throw err;
+        unavailable.push({ flow: flow.id, code: err.code });
+        continue;
+      }
+      for (const pending of pendingList) {
         const registration = await deps.store.findByProviderRef(flow.id, pending.key);
         approvals.push({ flow: flow.id, registrationId: registration?.id ?? null, ...pending });
       }
     }
-    res.set('cache-control', 'no-store').json({ approvals });
+    res.set('cache-control', 'no-store').json({ approvals, unavailable });
   });
 
   router.post('/approvals/:key/approve', async (req, res) => {

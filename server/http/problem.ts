@@ -49,6 +49,16 @@ function toProblem(err: unknown): HttpProblem | undefined {
     const [status, code, detail] = BODY_PARSER_ERRORS[type]!;
     return new HttpProblem(status, code, detail);
   }
+  // Other client errors Express and body-parser raise with a status: an undecodable path
+  // (URIError), a body that does not match its Content-Encoding…
+  const status =
+    (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (err as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return status === 404
+      ? new HttpProblem(404, 'not_found', 'Nothing here.')
+      : new HttpProblem(400, 'bad_request', 'The request could not be read.');
+  }
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatApprovals, run } from '../admin/cli.ts';
 import { CLOUDSUITE_SANDBOX } from '../sandbox/cloudsuite.ts';
 import { cloudsuiteFields } from './contract/cloudsuite.ts';
-import { startBff, type Bff } from './harness.ts';
+import { demoConfig, startBff, type Bff } from './harness.ts';
 
 const TOKEN = 'admin-test-token-5a1f0e9c2b7d4863';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -181,5 +181,33 @@ describe('the CLI', () => {
   it('says so when nothing is waiting, and prints usage for anything else', async () => {
     expect(formatApprovals([])).toBe('No registrations are waiting for approval.');
     expect(await run(['what'])).toMatch(/^Usage: npm run admin/);
+  });
+});
+
+describe('one approval provider down', () => {
+  it('still lists the other flows and names the one that could not be listed', async () => {
+    const { cloudsuiteFlow } = await import('./contract/cloudsuite.ts');
+    const config = demoConfig();
+    config.flows.push(cloudsuiteFlow('cloudsuite-refused', { clientSecret: { env: 'CS_WRONG' } }));
+    const both = await startBff({
+      config,
+      adminToken: TOKEN,
+      env: { CS_WRONG: 'wrong-secret-0000' },
+    });
+    try {
+      const fields = cloudsuiteFields();
+      expect((await both.register('cloudsuite', { fields })).status).toBe(201);
+      const res = await both.fetch<{
+        approvals: Pending[];
+        unavailable: { flow: string; code: string }[];
+      }>('GET', '/admin/approvals', { headers: auth });
+      expect(res.status).toBe(200);
+      expect(res.body.approvals.some((a) => a.email === fields.email)).toBe(true);
+      expect(res.body.unavailable).toEqual([
+        { flow: 'cloudsuite-refused', code: 'provider_unavailable' },
+      ]);
+    } finally {
+      await both.close();
+    }
   });
 });

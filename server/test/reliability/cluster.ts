@@ -63,6 +63,8 @@ export function writeConfig(sandboxUrl: string, overrides: Record<string, unknow
           retry: { baseDelayMs: 50, maxDelayMs: 500, deadlineSeconds: 300 },
           // The test injects the faults; the breaker would only slow the drain down.
           circuitBreaker: { minimumCalls: 1_000_000 },
+          // Scripted clients post at once, without the widget's form token.
+          botProtection: { minFillSeconds: 0 },
           ...overrides,
         },
       ],
@@ -93,6 +95,8 @@ export async function startInstance(options: {
       ORG_SIGNUP_CONFIG: options.configPath,
       ORG_SIGNUP_ADMIN_TOKEN: ADMIN_TOKEN,
       LOG_LEVEL: 'warn',
+      // The scenario floods the API from one address at machine speed.
+      RATE_LIMITS: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
