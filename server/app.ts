@@ -2,13 +2,16 @@
  * The Express app factory: helmet, request logging, the widget file, the demo page, the API,
  * the sandbox simulators, health checks, and one problem-details error handler.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { bearerMatches } from './admin/auth.ts';
 import { adminRouter } from './admin/router.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { openApiDocument } from './openapi.ts';
 import { createFormTokens, formTokenKey } from './bot-protection.ts';
 import type { LoadedConfig } from './config/load.ts';
 import type { Secret } from './config/secret.ts';
@@ -26,6 +29,13 @@ import type { Store } from './store/types.ts';
 export const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+/** Past its deadline, an outbox entry is failed; one still waiting an hour later is stuck. */
+const OUTBOX_STUCK_MS = 3_600_000;
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 export interface AppDeps {
   store: Store;
@@ -40,12 +50,15 @@ export interface AppDeps {
   redisUrl?: string;
   /** ORG_SIGNUP_FORM_KEY: signs the form tokens; several instances need the same. */
   formKey?: string;
+  /** ORG_SIGNUP_METRICS_TOKEN: where set, /metrics wants it as a bearer token. */
+  metricsToken?: Secret;
 }
 
 export type App = Express & {
   /** The configured flows with their adapters (admin tools and tests reach adapters here). */
   flows: Map<string, Flow>;
   limits: RateLimits;
+  metrics: Metrics;
   close(): Promise<void>;
 };
 
@@ -66,12 +79,12 @@ const pageCsp = helmet.contentSecurityPolicy({
 });
 
 export function createApp(config: LoadedConfig, deps: AppDeps): App {
-  const flows = buildFlows(config, { sandboxUrl: deps.sandboxUrl, log: deps.log });
-  const tokens = createFormTokens(formTokenKey(config, deps.formKey));
-  const registrations = createRegistrationService(deps.store, tokens);
-  const widgetDir = deps.widgetDir ?? WIDGET_DIR;
-
   const limits = createRateLimits(config, { redisUrl: deps.redisUrl, log: deps.log });
+  const metrics = createMetrics({ store: deps.store, flows: () => flows, limits: () => limits });
+  const flows = buildFlows(config, { sandboxUrl: deps.sandboxUrl, log: deps.log, metrics });
+  const tokens = createFormTokens(formTokenKey(config, deps.formKey));
+  const registrations = createRegistrationService(deps.store, tokens, metrics);
+  const widgetDir = deps.widgetDir ?? WIDGET_DIR;
   const app = express() as App;
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -131,15 +144,34 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
     const checks = {
       config: flows.size > 0,
       store: true,
+      // Stuck: work has waited longer than OUTBOX_STUCK_MS although every instance polls for it.
+      outbox: true,
       widget: existsSync(`${widgetDir}/org-signup.js`),
     };
     try {
       await deps.store.ping();
+      const { oldestCreatedAt } = await deps.store.outboxStats(Date.now());
+      const longestDeadline = Math.max(...config.flows.map((f) => f.retry.deadlineSeconds)) * 1000;
+      checks.outbox =
+        oldestCreatedAt === null ||
+        Date.now() - oldestCreatedAt < longestDeadline + OUTBOX_STUCK_MS;
     } catch {
       checks.store = false;
     }
-    const ready = checks.config && checks.store;
+    const ready = checks.config && checks.store && checks.outbox;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (req, res, next) => {
+    if (deps.metricsToken && !bearerMatches(req.get('authorization'), deps.metricsToken)) {
+      return next(
+        new HttpProblem(401, 'unauthorized', 'Send the metrics token as a bearer token.'),
+      );
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const openApi = openApiDocument(PACKAGE_VERSION);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
   });
 
   if (deps.adminToken) {
@@ -167,6 +199,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
 
   app.flows = flows;
   app.limits = limits;
+  app.metrics = metrics;
   app.close = async () => {
     await limits.close();
     for (const flow of flows.values()) flow.breaker.shutdown();

@@ -14,6 +14,7 @@ import { originMatcher } from './http/origins.ts';
 import { PROVIDERS } from './providers/index.ts';
 import type { ProviderAdapter, RegistrationInput, RegistrationResult } from './providers/types.ts';
 import { createBreaker, type Breaker } from './circuit-breaker.ts';
+import type { Metrics } from './metrics.ts';
 import { sandboxBaseUrl } from './sandbox/index.ts';
 
 export interface Flow {
@@ -38,6 +39,7 @@ export interface FlowOptions {
   /** Where `sandbox: true` flows find the simulators (this server's own URL by default). */
   sandboxUrl: string | undefined;
   log: Logger;
+  metrics?: Metrics;
 }
 
 function baseUrlOf(flow: LoadedFlow, options: FlowOptions, config: LoadedConfig): URL {
@@ -66,6 +68,8 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       connectTimeoutMs: flowConfig.timeouts.connectMs,
       requestTimeoutMs: flowConfig.timeouts.requestMs,
       log,
+      observe: (outcome, seconds) =>
+        options.metrics?.providerCall(flowConfig.provider, flowConfig.id, outcome, seconds),
     });
     const adapter = definition.create(flowConfig.providerSettings, {
       baseUrl: baseUrlOf(flowConfig, options, config),

@@ -34,6 +34,7 @@ export async function startServer(options: {
   adminToken?: Secret;
   redisUrl?: string;
   formKey?: string;
+  metricsToken?: Secret;
   /** Run the outbox worker in this instance (default true). */
   outbox?: boolean;
 }): Promise<RunningServer> {
@@ -52,6 +53,7 @@ export async function startServer(options: {
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.formKey ? { formKey: options.formKey } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
   server.on('request', app);
   const outbox = createOutboxWorker({
@@ -59,6 +61,7 @@ export async function startServer(options: {
     flows: app.flows,
     log: options.log,
     options: options.config.outbox,
+    metrics: app.metrics,
   });
   if (options.outbox !== false) outbox.start();
   return {
@@ -107,6 +110,9 @@ async function main(): Promise<void> {
     ...(adminToken ? { adminToken: new Secret(adminToken) } : {}),
     ...(process.env['REDIS_URL'] ? { redisUrl: process.env['REDIS_URL'] } : {}),
     ...(process.env['ORG_SIGNUP_FORM_KEY'] ? { formKey: process.env['ORG_SIGNUP_FORM_KEY'] } : {}),
+    ...(process.env['ORG_SIGNUP_METRICS_TOKEN']
+      ? { metricsToken: new Secret(process.env['ORG_SIGNUP_METRICS_TOKEN']) }
+      : {}),
   });
   if (!config.rateLimits.enabled) {
     const warning =

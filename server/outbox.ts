@@ -10,6 +10,7 @@ import { FIELD_SPECS } from '../shared/fields.ts';
 import { attempt, backoffMs, leaseMsFor } from './delivery.ts';
 import { HttpProblem } from './errors.ts';
 import type { Flow } from './flows.ts';
+import type { Metrics } from './metrics.ts';
 import {
   answerFor,
   describeError,
@@ -39,6 +40,7 @@ export function createOutboxWorker(deps: {
   flows: Map<string, Flow>;
   log: Logger;
   options: OutboxOptions;
+  metrics?: Metrics;
 }): OutboxWorker {
   const { store, flows, options } = deps;
   const log = deps.log.child({ component: 'outbox' });
@@ -58,6 +60,7 @@ export function createOutboxWorker(deps: {
       ...firstAnswer(work, { status: problem.status, body: problemBody(problem) }),
     };
     await store.finish(work.id, work.leaseToken, outcome);
+    deps.metrics?.registration(work.flowId, 'failed');
     log.error(
       { registrationId: work.id, flow: work.flowId, attempts: work.attempts },
       `registration failed: ${detail}`,
@@ -99,6 +102,7 @@ export function createOutboxWorker(deps: {
         detail: result.reconciled ? 'delivered (reconciled: it already existed)' : 'delivered',
       });
       rlog.info({ reconciled: result.reconciled }, 'outbox delivered a registration');
+      deps.metrics?.registration(flow.id, result.reconciled ? 'reconciled' : 'delivered');
       return;
     }
     if (result.kind === 'final')

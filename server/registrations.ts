@@ -19,6 +19,7 @@ import type { Flow } from './flows.ts';
 import { normalizeForProvider } from './normalize.ts';
 import { problemBody } from './http/problem.ts';
 import type { FormTokens } from './bot-protection.ts';
+import type { Metrics, RegistrationOutcome } from './metrics.ts';
 import { verifyCaptcha } from './captcha.ts';
 import { attempt, backoffMs, leaseMsFor, type AttemptResult } from './delivery.ts';
 import type { RegistrationInput, RegistrationResult } from './providers/types.ts';
@@ -199,7 +200,13 @@ async function checkCaptcha(
   );
 }
 
-export function createRegistrationService(store: Store, tokens: FormTokens): RegistrationService {
+export function createRegistrationService(
+  store: Store,
+  tokens: FormTokens,
+  metrics?: Metrics,
+): RegistrationService {
+  const count = (flow: Flow, outcome: RegistrationOutcome) =>
+    metrics?.registration(flow.id, outcome);
   return {
     async register(flow, body, idempotencyKey, { log, ip }) {
       if (!idempotencyKey || !IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -296,10 +303,12 @@ export function createRegistrationService(store: Store, tokens: FormTokens): Reg
           detail: `bot: ${bot}`,
         });
         rlog.warn({ reason: bot }, 'bot submission discarded');
+        count(flow, 'discarded');
         return { status: 201, body: fake };
       }
       const input = { registrationId: id, ...submission, fields: normalised.values };
       let result: AttemptResult;
+      const started = performance.now();
       try {
         result = await attempt(flow, input, false);
       } catch (err) {
@@ -314,6 +323,8 @@ export function createRegistrationService(store: Store, tokens: FormTokens): Reg
         throw err;
       }
 
+      // How long the provider took, for the log line an operator reads.
+      const providerMs = Math.round(performance.now() - started);
       if (result.kind === 'done') {
         const response = answerFor(id, result.result);
         const kept = await store.finish(id, leaseToken, {
@@ -321,7 +332,8 @@ export function createRegistrationService(store: Store, tokens: FormTokens): Reg
           httpStatus: 201,
           response,
         });
-        rlog.info({ outcome: response.status }, 'registration completed');
+        rlog.info({ outcome: response.status, providerMs }, 'registration completed');
+        count(flow, response.status === 'awaiting-approval' ? 'awaiting_approval' : 'completed');
         if (!kept) return queuedAnswer(id);
         // The generated password is in the first answer only: never journaled, never replayed.
         const reveal = result.result.reveal;
@@ -331,7 +343,7 @@ export function createRegistrationService(store: Store, tokens: FormTokens): Reg
       const err = result.error;
       const logAt = err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
       rlog[logAt](
-        { kind: err.kind, field: err.field, outcomeUnknown: err.outcomeUnknown },
+        { kind: err.kind, field: err.field, outcomeUnknown: err.outcomeUnknown, providerMs },
         err.message,
       );
       if (result.kind === 'retry' && flow.config.queueOnOutage) {
@@ -345,9 +357,11 @@ export function createRegistrationService(store: Store, tokens: FormTokens): Reg
           response: answer.body,
           detail: `queued: ${describeError(err)}`,
         });
-        rlog.info('registration queued for the outbox');
+        rlog.info({ providerMs }, 'registration queued for the outbox');
+        count(flow, 'queued');
         return answer;
       }
+      count(flow, result.kind === 'final' ? 'rejected' : 'failed');
       const problem = problemFor(err);
       const kept = await store.finish(id, leaseToken, {
         status: 'failed',

@@ -9,11 +9,15 @@ import { HttpProblem } from '../errors.ts';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
+/** Whether an `Authorization` header carries `token` as a bearer token (constant time). */
+export function bearerMatches(header: string | undefined, token: Secret): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  return given !== '' && timingSafeEqual(digest(given), digest(token.reveal()));
+}
+
 export function requireBearer(token: Secret): RequestHandler {
-  const expected = digest(token.reveal());
   return (req, _res, next) => {
-    const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
-    if (given && timingSafeEqual(digest(given), expected)) return next();
+    if (bearerMatches(req.get('authorization'), token)) return next();
     next(
       new HttpProblem(401, 'unauthorized', 'Send the admin token as "Authorization: Bearer …".', {
         headers: { 'www-authenticate': 'Bearer realm="org-signup admin"' },

@@ -35,6 +35,8 @@ export interface ProviderHttpOptions {
   connectTimeoutMs: number;
   requestTimeoutMs: number;
   log: Logger;
+  /** Told of every call: its outcome (the HTTP status, or `timeout`, `connect`…) and duration. */
+  observe?: (outcome: string, seconds: number) => void;
 }
 
 /** undici error codes raised before the request could have reached the provider. */
@@ -85,6 +87,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         });
         const text = await res.body.text();
         const ms = Math.round(performance.now() - started);
+        options.observe?.(String(res.statusCode), ms / 1000);
         options.log.debug(
           { provider: options.provider, target, status: res.statusCode, ms },
           'provider call',
@@ -122,6 +125,10 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
           err instanceof undiciErrors.HeadersTimeoutError ||
           err instanceof undiciErrors.BodyTimeoutError;
         const sent = !(code && NOT_SENT_CODES.has(code));
+        options.observe?.(
+          timedOut ? 'timeout' : sent ? 'reset' : 'connect',
+          (performance.now() - started) / 1000,
+        );
         throw new ProviderError(
           'unavailable',
           `${options.provider} ${target} failed: ${timedOut ? 'timed out' : (code ?? (err as Error).message)}`,

@@ -1,0 +1,308 @@
+/**
+ * `GET /openapi.json`: the BFF's HTTP API as OpenAPI 3.1, generated from zod schemas. Requests
+ * are the schemas the server validates with; answers are described here, typed against the
+ * shared TypeScript types (so they cannot drift silently) and checked against real answers by
+ * openapi.test.ts, which also checks that every route of the app is in the document.
+ */
+import { z } from 'zod';
+import {
+  registrationRequestSchema,
+  verifyRequestSchema,
+  type FlowDescriptor,
+  type Problem,
+  type RegistrationResponse,
+  type ResendResponse,
+} from '../shared/api.ts';
+import { FIELD_ERROR_CODES, PROBLEM_CODES } from '../shared/errors.ts';
+import { FIELD_NAMES } from '../shared/fields.ts';
+import { HOST_VALUE_NAMES } from '../shared/names.ts';
+import { PROVIDER_IDS } from '../shared/providers.ts';
+
+const nextStep = z.union([
+  z.object({ type: z.literal('verify-code') }),
+  z.object({ type: z.literal('confirm-email'), canResend: z.boolean() }),
+  z.object({ type: z.literal('await-approval') }),
+  z.null(),
+]);
+
+export const problemSchema: z.ZodType<Problem> = z
+  .object({
+    type: z.string().meta({ example: 'urn:org-signup:problem:invalid_fields' }),
+    title: z.string(),
+    status: z.int(),
+    code: z.enum(PROBLEM_CODES),
+    detail: z.string().optional(),
+    errors: z
+      .record(z.string(), z.enum(FIELD_ERROR_CODES))
+      .optional()
+      .meta({ description: 'One error code per field' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details with a stable code' });
+
+export const flowDescriptorSchema: z.ZodType<FlowDescriptor> = z
+  .object({
+    id: z.string(),
+    provider: z.enum(PROVIDER_IDS),
+    fields: z.array(
+      z.object({
+        name: z.enum(FIELD_NAMES),
+        required: z.boolean(),
+        type: z.enum(['text', 'email', 'tel', 'password', 'select']),
+        autocomplete: z.string(),
+        maxLength: z.int(),
+        inputMode: z.enum(['text', 'email', 'tel', 'numeric', 'url']).optional(),
+        secret: z.boolean().optional(),
+        options: z.array(z.string()).readonly().optional(),
+      }),
+    ),
+    consent: z.object({ required: z.boolean() }),
+    locales: z.array(z.string()),
+    hostValues: z.array(z.enum(HOST_VALUE_NAMES)),
+    bot: z.object({ honeypot: z.boolean(), minFillSeconds: z.number(), formToken: z.string() }),
+    captcha: z
+      .object({ provider: z.enum(['turnstile', 'hcaptcha']), siteKey: z.string() })
+      .optional(),
+    locale: z.string(),
+    strings: z.record(z.string(), z.string()) as unknown as z.ZodType<FlowDescriptor['strings']>,
+  })
+  .meta({ id: 'FlowDescriptor' });
+
+export const registrationResponseSchema: z.ZodType<RegistrationResponse> = z
+  .object({
+    id: z.uuid(),
+    status: z.enum(['completed', 'queued', 'failed', 'awaiting-approval']),
+    next: nextStep.optional(),
+    organisation: z
+      .object({
+        id: z.string().optional(),
+        name: z.string().optional(),
+        domain: z.string().optional(),
+      })
+      .optional(),
+    notice: z.literal('account-requested').optional(),
+    account: z.object({ password: z.string() }).optional(),
+  })
+  .meta({ id: 'RegistrationResponse' });
+
+export const registrationStatusSchema = z
+  .object({ id: z.uuid(), status: z.enum(['completed', 'queued', 'failed', 'awaiting-approval']) })
+  .meta({ id: 'RegistrationStatus' });
+
+export const resendResponseSchema: z.ZodType<ResendResponse> = z
+  .object({ id: z.uuid(), status: z.literal('sent'), retryAfter: z.int() })
+  .meta({ id: 'ResendResponse' });
+
+const json = (schema: z.core.$ZodType) => ({
+  'application/json': { schema: z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) },
+});
+const problems = (...statuses: number[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [
+      String(s),
+      {
+        description: 'Problem details',
+        content: {
+          'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } },
+        },
+      },
+    ]),
+  );
+const ref = (id: string) => ({
+  'application/json': { schema: { $ref: `#/components/schemas/${id}` } },
+});
+const flowParam = { name: 'flow', in: 'path', required: true, schema: { type: 'string' } };
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
+const keyParam = { name: 'key', in: 'path', required: true, schema: { type: 'string' } };
+const admin = [{ adminToken: [] }];
+
+/** The document; `version` is the package's. */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'draft-2020-12' });
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'org-signup BFF',
+      version,
+      description: 'The backend-for-frontend of the <org-signup> registration widget.',
+    },
+    components: {
+      securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Problem: schema(problemSchema),
+        FlowDescriptor: schema(flowDescriptorSchema),
+        RegistrationResponse: schema(registrationResponseSchema),
+        RegistrationStatus: schema(registrationStatusSchema),
+        ResendResponse: schema(resendResponseSchema),
+      },
+    },
+    paths: {
+      '/v1/flows/{flow}': {
+        get: {
+          summary: 'The flow descriptor: fields, texts of the negotiated locale, a form token',
+          parameters: [
+            flowParam,
+            {
+              name: 'locale',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'BCP 47 tags, comma-separated, preferred first',
+            },
+          ],
+          responses: {
+            '200': { description: 'The descriptor', content: ref('FlowDescriptor') },
+            ...problems(403, 404, 429),
+          },
+        },
+        options: {
+          summary: 'CORS preflight',
+          parameters: [flowParam],
+          responses: { '204': { description: 'Allowed' }, ...problems(403) },
+        },
+      },
+      '/v1/flows/{flow}/registrations': {
+        post: {
+          summary: 'Register',
+          parameters: [
+            flowParam,
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: true,
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ],
+          requestBody: { required: true, content: json(registrationRequestSchema) },
+          responses: {
+            '201': {
+              description: 'Registered (or a follow-up step is next)',
+              content: ref('RegistrationResponse'),
+            },
+            '202': {
+              description: 'Queued: the provider is down; the outbox delivers it',
+              content: ref('RegistrationResponse'),
+            },
+            ...problems(400, 403, 404, 409, 413, 415, 422, 429, 502, 503),
+          },
+        },
+        options: {
+          summary: 'CORS preflight',
+          parameters: [flowParam],
+          responses: { '204': { description: 'Allowed' }, ...problems(403) },
+        },
+      },
+      '/v1/registrations/{id}': {
+        get: {
+          summary: 'Status only, nothing personal',
+          parameters: [idParam],
+          responses: {
+            '200': { description: 'Status', content: ref('RegistrationStatus') },
+            ...problems(403, 404),
+          },
+        },
+      },
+      '/v1/registrations/{id}/verify': {
+        post: {
+          summary: 'Confirm the six-digit code',
+          parameters: [idParam],
+          requestBody: { required: true, content: json(verifyRequestSchema) },
+          responses: {
+            '200': { description: 'Confirmed', content: ref('RegistrationResponse') },
+            ...problems(400, 403, 404, 409, 429, 502, 503),
+          },
+        },
+      },
+      '/v1/registrations/{id}/resend': {
+        post: {
+          summary: 'Send the code or the confirmation e-mail again',
+          parameters: [idParam],
+          responses: {
+            '202': { description: 'Sent', content: ref('ResendResponse') },
+            ...problems(403, 404, 409, 415, 429, 502, 503),
+          },
+        },
+      },
+      '/admin/approvals': {
+        get: {
+          summary: 'Registrations waiting for approval',
+          security: admin,
+          parameters: [{ name: 'flow', in: 'query', schema: { type: 'string' } }],
+          responses: { '200': { description: 'The queue' }, ...problems(401, 502) },
+        },
+      },
+      '/admin/approvals/{key}/approve': {
+        post: {
+          summary: 'Approve: link to a customer, send the activation e-mail',
+          security: admin,
+          parameters: [keyParam],
+          responses: { '200': { description: 'Approved' }, ...problems(400, 401, 404, 502) },
+        },
+      },
+      '/admin/approvals/{key}/reject': {
+        post: {
+          summary: 'Reject',
+          security: admin,
+          parameters: [keyParam],
+          responses: { '200': { description: 'Rejected' }, ...problems(400, 401, 404, 502) },
+        },
+      },
+      '/admin/registrations': {
+        get: {
+          summary: 'The journal: status and history, nothing submitted',
+          security: admin,
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string' } },
+            { name: 'flow', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer' } },
+          ],
+          responses: {
+            '200': { description: 'Registrations, newest first' },
+            ...problems(400, 401),
+          },
+        },
+      },
+      '/admin/registrations/{id}/retry': {
+        post: {
+          summary: 'Send a failed registration again',
+          security: admin,
+          parameters: [idParam],
+          responses: { '200': { description: 'Queued' }, ...problems(401, 404, 409) },
+        },
+      },
+      '/admin/outbox': {
+        get: {
+          summary: 'Outbox depth and oldest entry',
+          security: admin,
+          responses: { '200': { description: 'Depth' }, ...problems(401) },
+        },
+      },
+      '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: store reachable, config loaded, outbox not stuck',
+          responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
+        },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'Prometheus text format' } },
+        },
+      },
+      '/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
+      '/widget/org-signup.js': {
+        get: {
+          summary: 'The widget (ES module), for any origin',
+          responses: { '200': { description: 'JavaScript' } },
+        },
+      },
+      '/': { get: { summary: 'The demo page', responses: { '200': { description: 'HTML' } } } },
+    },
+  };
+}
