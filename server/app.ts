@@ -87,6 +87,8 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   const widgetDir = deps.widgetDir ?? WIDGET_DIR;
   const app = express() as App;
   app.disable('x-powered-by');
+  // Answers are per request (ids, tokens): an ETag would only cost a hash of every body.
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.use(
     pinoHttp({

@@ -1,0 +1,350 @@
+/**
+ * `npm run bench` (not part of `npm test`): the figures of bench/RESULTS.md, measured side by
+ * side in one run on this machine, printed as tables and written into bench/RESULTS.md.
+ *
+ * 1. BFF overhead: autocannon against POST /v1/flows/nitro/registrations (unique e-mails, the
+ *    simulator with no added latency, SQLite journal on) next to bench/baseline.ts, a bare
+ *    node:http server forwarding the same body to the same simulator with undici.
+ * 2. Memory: the BFF's RSS after 100,000 registrations against its RSS after warm-up.
+ * 3. Provider calls: logins per 1,000 nitro registrations; outbox retries under 10% faults.
+ * 4. Widget: gzipped size, and start-up time in Chromium next to a minimal Lit element.
+ *
+ *   npm run bench -- [--quick]   (--quick: smaller runs, to try the script out)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import autocannon, { type Result } from 'autocannon';
+import { chromium } from '@playwright/test';
+import { build } from 'vite';
+import {
+  ADMIN_TOKEN,
+  freePort,
+  startInstance,
+  writeConfig,
+} from '../server/test/reliability/cluster.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const scale = (n: number) => (quick ? Math.ceil(n / 10) : n);
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startNode(
+  script: string,
+  env: Record<string, string>,
+  ready: string,
+): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
+  children.push(child);
+  await waitFor(ready);
+}
+
+// ---- The processes -----------------------------------------------------------------------------
+
+const sandboxPort = await freePort();
+const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
+await startNode(
+  'server/sandbox/main.ts',
+  { SANDBOX_PORT: String(sandboxPort) },
+  `${sandboxUrl}/sandbox/nitro/_requests`,
+);
+const bff = await startInstance({
+  configPath: writeConfig(sandboxUrl, { timeouts: { connectMs: 2_000, requestMs: 5_000 } }),
+  storeUrl: `sqlite:${join(mkdtempSync(join(tmpdir(), 'org-signup-bench-')), 'journal.db')}`,
+});
+children.push(bff.process);
+const baselinePort = await freePort();
+const baselineUrl = `http://127.0.0.1:${baselinePort}`;
+await startNode(
+  'bench/baseline.ts',
+  { PORT: String(baselinePort), SANDBOX_URL: sandboxUrl },
+  baselineUrl,
+);
+
+let serial = 0;
+const run = Date.now().toString(36);
+function body(): string {
+  serial += 1;
+  const id = `b${run}${serial}`;
+  return JSON.stringify({
+    fields: {
+      email: `${id}@example.com`,
+      name: 'Bench Mark',
+      phone: '+442079460958',
+      organisationName: `Bench ${id}`,
+      domain: `${id}.example.com`,
+    },
+  });
+}
+
+async function cannon(
+  url: string,
+  options: { duration?: number; amount?: number; overallRate?: number },
+): Promise<Result> {
+  return autocannon({
+    url: `${url}/v1/flows/nitro/registrations`,
+    connections: 50,
+    ...options,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (req) => ({
+          ...req,
+          body: body(),
+          headers: {
+            'content-type': 'application/json',
+            origin: 'http://localhost:3000',
+            'idempotency-key': crypto.randomUUID(),
+          },
+        }),
+      },
+    ],
+  });
+}
+
+const sandboxCall = (path: string, init?: RequestInit) =>
+  fetch(`${sandboxUrl}/sandbox/nitro/${path}`, init);
+const faults = (spec: Record<string, unknown>) =>
+  sandboxCall('_faults', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+const requests = async () =>
+  (await (await sandboxCall('_requests')).json()) as { path: string; fault?: string }[];
+async function rss(): Promise<number> {
+  const text = await (await fetch(`${bff.url}/metrics`)).text();
+  return Number(/^org_signup_process_resident_memory_bytes (\d+)/m.exec(text)?.[1]);
+}
+const non2xx = (r: Result) => r.non2xx + r.errors + r.timeouts;
+
+// ---- 1. Overhead -----------------------------------------------------------------------------
+
+console.log('1/4 overhead…');
+await cannon(bff.url, { amount: scale(2_000) }); // warm-up: JIT, the journal, keep-alive
+await cannon(baselineUrl, { amount: scale(2_000) });
+const duration = quick ? 5 : 20;
+const maxBase = await cannon(baselineUrl, { duration });
+const maxBff = await cannon(bff.url, { duration });
+const rateBase = await cannon(baselineUrl, { duration, overallRate: 500 });
+const rateBff = await cannon(bff.url, { duration, overallRate: 500 });
+const overhead = [
+  ['', 'baseline', 'BFF', 'BFF / baseline'],
+  [
+    'max requests/s',
+    maxBase.requests.average.toFixed(0),
+    maxBff.requests.average.toFixed(0),
+    (maxBff.requests.average / maxBase.requests.average).toFixed(2),
+  ],
+  [
+    'p50 ms at 500 req/s',
+    String(rateBase.latency.p50),
+    String(rateBff.latency.p50),
+    `+${rateBff.latency.p50 - rateBase.latency.p50} ms`,
+  ],
+  [
+    'p99 ms at 500 req/s',
+    String(rateBase.latency.p99),
+    String(rateBff.latency.p99),
+    `+${rateBff.latency.p99 - rateBase.latency.p99} ms`,
+  ],
+  [
+    'achieved req/s at 500',
+    rateBase.requests.average.toFixed(0),
+    rateBff.requests.average.toFixed(0),
+    '',
+  ],
+  [
+    'errors / non-2xx',
+    String(non2xx(maxBase) + non2xx(rateBase)),
+    String(non2xx(maxBff) + non2xx(rateBff)),
+    '',
+  ],
+];
+
+// ---- 2. Memory ------------------------------------------------------------------------------
+
+console.log('2/4 memory…');
+const total = scale(100_000);
+await cannon(bff.url, { amount: Math.ceil(total / 10) });
+const warm = await rss();
+const long = await cannon(bff.url, { amount: total - Math.ceil(total / 10) });
+const end = await rss();
+const memory = [
+  ['registrations', 'RSS after warm-up (10%)', 'RSS at the end', 'growth', 'non-2xx'],
+  [
+    String(total),
+    `${(warm / 2 ** 20).toFixed(1)} MiB`,
+    `${(end / 2 ** 20).toFixed(1)} MiB`,
+    `${(((end - warm) / warm) * 100).toFixed(1)}%`,
+    String(non2xx(long)),
+  ],
+];
+
+// ---- 3. Provider calls -----------------------------------------------------------------------
+
+console.log('3/4 provider calls…');
+await sandboxCall('_state', { method: 'DELETE' }); // forgets tokens: the BFF must log in again
+await cannon(bff.url, { amount: 1_000, connections: 20 } as never);
+const logins = (await requests()).filter((r) => r.path.endsWith('/users/login')).length;
+await sandboxCall('_state', { method: 'DELETE' });
+await faults({ failRate: 0.1, mode: ['500', 'reset'], phase: ['before', 'after'], seed: 3 });
+const faulty = await cannon(bff.url, { amount: 1_000, connections: 20 } as never);
+await faults({ failRate: 0 });
+for (let i = 0; i < 600; i += 1) {
+  const depth = (await (
+    await fetch(`${bff.url}/admin/outbox`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+  ).json()) as { depth: number };
+  if (depth.depth === 0) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+const registerCalls = (await requests()).filter((r) => r.path.endsWith('/users/register'));
+const calls = [
+  ['measure', 'value', 'target'],
+  ['logins per 1,000 registrations (after the token was forgotten)', String(logins), '1'],
+  [
+    'register calls per registration, 10% faults (500/reset)',
+    (registerCalls.length / 1_000).toFixed(3),
+    '',
+  ],
+  ['outbox retries per registration', ((registerCalls.length - 1_000) / 1_000).toFixed(3), ''],
+  ['faulted calls', String(registerCalls.filter((r) => r.fault).length), '~10%'],
+  ['answers other than 201/202', String(non2xx(faulty)), '0'],
+];
+
+// ---- 4. Widget --------------------------------------------------------------------------------
+
+console.log('4/4 widget…');
+const widgetFile = readFileSync(join(ROOT, 'dist/widget/org-signup.js'));
+const minimalDir = mkdtempSync(join(tmpdir(), 'org-signup-minimal-'));
+await build({
+  configFile: false,
+  logLevel: 'silent',
+  build: {
+    outDir: minimalDir,
+    lib: {
+      entry: join(ROOT, 'bench/minimal-element.ts'),
+      formats: ['es'],
+      fileName: () => 'minimal.js',
+    },
+    rolldownOptions: { output: { minify: true } },
+  },
+});
+const minimalFile = readFileSync(join(minimalDir, 'minimal.js'));
+const pages: Record<string, string> = {
+  '/minimal.js': minimalFile.toString(),
+  // Each page records when its module starts and when the form is there.
+  '/ours.html': `<!doctype html><meta charset=utf-8><org-signup flow="nitro"></org-signup><script type=module>
+    window.start = performance.now();
+    document.addEventListener('org-signup-ready', () => { window.done = performance.now() - window.start; });
+    import('${bff.url}/widget/org-signup.js');</script>`,
+  '/minimal.html': `<!doctype html><meta charset=utf-8><minimal-form></minimal-form><script type=module>
+    window.start = performance.now();
+    await import('/minimal.js');
+    await document.querySelector('minimal-form').updateComplete;
+    window.done = performance.now() - window.start;</script>`,
+};
+const host: Server = createServer((req, res) => {
+  const page = pages[req.url ?? ''];
+  if (!page) return void res.writeHead(404).end();
+  res
+    .writeHead(200, { 'content-type': req.url?.endsWith('.js') ? 'text/javascript' : 'text/html' })
+    .end(page);
+});
+await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+const hostUrl = `http://localhost:${(host.address() as { port: number }).port}`;
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+const times: Record<string, number[]> = { ours: [], minimal: [] };
+for (let i = 0; i < (quick ? 5 : 25); i += 1) {
+  for (const name of ['ours', 'minimal']) {
+    const page = await browser.newPage();
+    await page.goto(`${hostUrl}/${name}.html`);
+    await page.waitForFunction(() => (window as unknown as { done?: number }).done !== undefined);
+    times[name]!.push(await page.evaluate(() => (window as unknown as { done: number }).done));
+    await page.close();
+  }
+}
+await browser.close();
+host.close();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const widget = [
+  ['', 'org-signup', 'minimal Lit form', 'ratio'],
+  [
+    'gzip -9 bytes',
+    String(gzipSync(widgetFile, { level: 9 }).length),
+    String(gzipSync(minimalFile, { level: 9 }).length),
+    '',
+  ],
+  [
+    'start to form rendered, median ms (incl. the descriptor fetch for org-signup)',
+    median(times['ours']!).toFixed(1),
+    median(times['minimal']!).toFixed(1),
+    (median(times['ours']!) / median(times['minimal']!)).toFixed(2),
+  ],
+];
+
+// ---- Report -----------------------------------------------------------------------------------
+
+const table = (rows: string[][]) =>
+  [rows[0]!, rows[0]!.map(() => '---'), ...rows.slice(1)]
+    .map((r) => `| ${r.join(' | ')} |`)
+    .join('\n');
+const report = `## Overhead, memory, provider calls, widget (\`npm run bench\`)
+
+Measured ${new Date().toISOString().slice(0, 10)} on this machine (${quick ? 'QUICK run, smaller numbers' : 'full run'}), all processes on its 2 cores at once (autocannon, the BFF, the baseline, the simulator), so compare within a table, not across machines. BFF: SQLite journal on, rate limits off (RATE_LIMITS=off), log level warn.
+
+### BFF overhead against a bare forwarder (bench/baseline.ts), 50 connections
+
+${table(overhead)}
+
+### Memory (RSS from /metrics)
+
+${table(memory)}
+
+### Provider calls
+
+${table(calls)}
+
+### Widget in Chromium (median of ${quick ? 5 : 25} page loads each)
+
+${table(widget)}
+`;
+console.log(`\n${report}`);
+const resultsPath = join(ROOT, 'bench/RESULTS.md');
+const results = readFileSync(resultsPath, 'utf8');
+const marker = '<!-- npm run bench -->';
+const [before = results] = results.split(marker);
+writeFileSync(resultsPath, `${before.trimEnd()}\n\n${marker}\n${report}`);
+console.log('written to bench/RESULTS.md');
+process.exit(0);
