@@ -345,6 +345,11 @@ const resultsPath = join(ROOT, 'bench/RESULTS.md');
 const results = readFileSync(resultsPath, 'utf8');
 const marker = '<!-- npm run bench -->';
 const [before = results] = results.split(marker);
-writeFileSync(resultsPath, `${before.trimEnd()}\n\n${marker}\n${report}`);
+// Formatted as the repository's own Markdown is, so `prettier --check` in npm test stays green.
+const { format } = await import('prettier');
+writeFileSync(
+  resultsPath,
+  await format(`${before.trimEnd()}\n\n${marker}\n${report}`, { filepath: resultsPath }),
+);
 console.log('written to bench/RESULTS.md');
 process.exit(0);

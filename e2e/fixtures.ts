@@ -2,9 +2,15 @@
  * Page objects and helpers for the e2e suite: the merchant page, the widget found by label and
  * role (as a user finds it), the host page's recorded events, and the sandbox's control routes.
  */
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { freshInn, unique } from '../server/test/data.ts';
-import { BFF_URL } from './playwright.config.ts';
+import { BFF_URL, HOST_URL } from './playwright.config.ts';
 
 export { freshInn, unique };
 
@@ -34,6 +40,20 @@ export class SignupWidget {
     for (const [name, value] of Object.entries(attributes)) params.set(`attr.${name}`, value);
     await this.page.goto(`/merchant.html?${params}`);
     await expect(this.submitButton).toBeVisible();
+  }
+
+  /**
+   * Opens the merchant page like `open`, but waits for nothing: for any locale (the submit
+   * button's name differs), or a flow that fails to load.
+   */
+  async goto(
+    flow: string,
+    attributes: Record<string, string> = {},
+    query: Record<string, string> = {},
+  ) {
+    const params = new URLSearchParams({ flow, ...query });
+    for (const [name, value] of Object.entries(attributes)) params.set(`attr.${name}`, value);
+    await this.page.goto(`/merchant.html?${params}`);
   }
 
   field(label: string | RegExp): Locator {
@@ -71,13 +91,46 @@ export class SignupWidget {
   }
 }
 
+/** The element that has focus, looked up through shadow roots (what a keyboard user is on). */
+export interface FocusedElement {
+  /** Inside `<org-signup>`'s shadow root. */
+  inWidget: boolean;
+  tag: string;
+  /** `name` (controls), else `id`, else ''. */
+  name: string;
+  text: string;
+}
+
+export async function focusedElement(page: Page): Promise<FocusedElement> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    let inWidget = false;
+    while (el?.shadowRoot?.activeElement) {
+      if (el.localName === 'org-signup') inWidget = true;
+      el = el.shadowRoot.activeElement;
+    }
+    return {
+      inWidget,
+      tag: el?.localName ?? '',
+      name: el?.getAttribute('name') ?? el?.id ?? '',
+      text: (el as HTMLElement | null)?.innerText?.trim().slice(0, 80) ?? '',
+    };
+  });
+}
+
 /** The sandbox's control routes (DESIGN.md §4), over HTTP as any tool would use them. */
 export const sandbox = {
+  /** What the provider received; a request without a body (a GET, a resend) has `body: {}`. */
   async requests(
     provider: string,
   ): Promise<{ method: string; path: string; body: Record<string, string> }[]> {
     const res = await fetch(`${BFF_URL}/sandbox/${provider}/_requests`);
-    return (await res.json()) as { method: string; path: string; body: Record<string, string> }[];
+    const requests = (await res.json()) as {
+      method: string;
+      path: string;
+      body: Record<string, string> | null;
+    }[];
+    return requests.map((r) => ({ ...r, body: r.body ?? {} }));
   },
   async outbox(
     provider: string,
@@ -106,3 +159,23 @@ export const test = base.extend<{ widget: SignupWidget }>({
     await use(new SignupWidget(page));
   },
 });
+
+/**
+ * One page for every test of a file, for suites of many short checks: opening a page costs
+ * more than most of them. Each test still starts with its own navigation (`widget.goto` or
+ * `widget.open`). After a failing test Playwright starts a new worker, so a new page.
+ */
+export function sharedPage(options: BrowserContextOptions = {}): {
+  page: Page;
+  widget: SignupWidget;
+} {
+  const shared = {} as { page: Page; widget: SignupWidget };
+  test.beforeAll(async ({ browser }) => {
+    shared.page = await browser.newPage({ baseURL: HOST_URL, ...options });
+    shared.widget = new SignupWidget(shared.page);
+  });
+  test.afterAll(async () => {
+    await shared.page.close();
+  });
+  return shared;
+}

@@ -1,6 +1,6 @@
 /**
  * How a host page steers the widget: locale, veto through `org-signup-submit`, `redirect-url`,
- * the `values` prefill, and loading the script twice.
+ * the `values` prefill, loading the script twice, and the consent links.
  */
 import { BFF_URL, HOST_URL } from './playwright.config.ts';
 import { expect, freshInn, test, unique } from './fixtures.ts';
@@ -84,4 +84,26 @@ test('prefills from the values property and keeps working when the script loads 
   }, BFF_URL);
   await expect(widget.field('E-mail')).toHaveValue('pre@example.com');
   await expect(widget.field('Full name')).toHaveValue('Pre Filled');
+});
+
+test('consent links: http(s) only; a javascript: or malformed URL stays plain text', async ({
+  widget,
+}) => {
+  await widget.open('nitro', { 'terms-url': 'javascript:alert(1)', 'privacy-url': 'http://[' });
+  const consent = widget.field('I agree to the');
+  await expect(consent).toBeVisible();
+  await expect(widget.root.locator('.consent a')).toHaveCount(0);
+  await expect(widget.root.locator('label[for="f-consent"]')).toHaveText(
+    'I agree to the terms of service and the privacy policy.',
+  );
+
+  await widget.open('nitro', { 'terms-url': '/terms', 'privacy-url': 'https://shop.example/p' });
+  await expect(widget.root.getByRole('link', { name: 'terms of service' })).toHaveAttribute(
+    'href',
+    `${HOST_URL}/terms`,
+  );
+  await expect(widget.root.getByRole('link', { name: 'privacy policy' })).toHaveAttribute(
+    'href',
+    'https://shop.example/p',
+  );
 });

@@ -28,6 +28,17 @@ import { styles } from './styles.ts';
 
 export type * from './events.ts';
 
+/** `href` resolved against the page when it is an http(s) URL (never `javascript:`), else undefined. */
+function httpUrl(href: string | undefined): string | undefined {
+  if (!href) return undefined;
+  try {
+    const url = new URL(href, location.href);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The BFF that served this script: the default `endpoint`. */
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
@@ -60,7 +71,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
  * @cssprop --org-signup-color-focus - focus ring
  * @cssprop --org-signup-radius - corner radius
  * @cssprop --org-signup-spacing - gap between fields
- * @cssprop --org-signup-padding - padding around the form
+ * @cssprop --org-signup-padding - padding around the form (default 1rem; 0 to sit flush)
  * @cssprop --org-signup-max-width - maximum width
  */
 export class OrgSignup extends LitElement {
@@ -300,34 +311,36 @@ export class OrgSignup extends LitElement {
   private _renderForm(flow: FlowDescriptor): TemplateResult {
     const busy = this._busy;
     return html`<form
-      part="form"
-      novalidate
-      lang=${this._locale}
-      aria-busy=${busy ? 'true' : 'false'}
-      @submit=${this._onSubmit}
-    >
-      <p class="note">${this._t('form.requiredNote')}</p>
-      ${this._alert(this._showSummary && Object.keys(this._errors).length ? this._t('form.summary') : '')}
-      ${this._visibleFields(flow).map((field) => this._renderField(field))}
-      ${this._needsConsent(flow) ? this._renderConsent() : nothing}
-      ${flow.captcha ? html`<div class="captcha"><slot name="captcha"></slot></div>` : nothing}
-      ${
-        flow.bot.honeypot
-          ? // For bots that fill every input; hidden from people and assistive technology.
-            html`<div class="hp" aria-hidden="true">
-              <label
-                >Leave this field empty
-                <input name="org_signup_hp" tabindex="-1" autocomplete="off"
-              /></label>
-            </div>`
-          : nothing
-      }
-      ${this._alert(this._problem)}
-      <button part="submit" type="submit" ?disabled=${busy}>
-        ${busy ? this._t('form.submitting') : this._t('form.submit')}
-      </button>
-      <p class="visually-hidden" role="status">${busy ? this._t('form.submitting') : ''}</p>
-    </form>`;
+        part="form"
+        novalidate
+        lang=${this._locale}
+        aria-busy=${busy ? 'true' : 'false'}
+        @submit=${this._onSubmit}
+      >
+        <p class="note">${this._t('form.requiredNote')}</p>
+        ${this._alert(this._showSummary && Object.keys(this._errors).length ? this._t('form.summary') : '')}
+        ${this._visibleFields(flow).map((field) => this._renderField(field))}
+        ${this._needsConsent(flow) ? this._renderConsent() : nothing}
+        ${flow.captcha ? html`<div class="captcha"><slot name="captcha"></slot></div>` : nothing}
+        ${
+          flow.bot.honeypot
+            ? // For bots that fill every input; hidden from people and assistive technology.
+              html`<div class="hp" aria-hidden="true">
+                <label
+                  >Leave this field empty
+                  <input name="org_signup_hp" tabindex="-1" autocomplete="off"
+                /></label>
+              </div>`
+            : nothing
+        }
+        ${this._alert(this._problem)}
+        <button part="submit" type="submit" aria-disabled=${busy ? 'true' : 'false'}>
+          ${busy ? this._t('form.submitting') : this._t('form.submit')}
+        </button>
+      </form>
+      <p class="visually-hidden" role="status" lang=${this._locale}>
+        ${busy ? this._t('form.submitting') : ''}
+      </p>`;
   }
 
   /**
@@ -335,6 +348,7 @@ export class OrgSignup extends LitElement {
    * styled only while it has something to say.
    */
   private _alert(text: string | undefined): TemplateResult {
+    // No whitespace inside: empty, it matches :empty and takes no room in the grid.
     return html`<div role="alert">
       ${text ? html`<p class="message" part="message">${text}</p>` : nothing}
     </div>`;
@@ -353,7 +367,8 @@ export class OrgSignup extends LitElement {
         >${this._t(`field.${name}` as StringKey)}${
           field.required
             ? html`<span class="marker" aria-hidden="true">*</span>`
-            : html` <span class="note">(${this._t('form.optional')})</span>`
+            : // The space is data, not template text: the build's minifier trims a template's edges.
+              html`<span class="note">${` (${this._t('form.optional')})`}</span>`
         }</label
       >
       ${hint ? html`<p class="hint" id="h-${name}">${hint}</p>` : nothing}
@@ -422,10 +437,12 @@ export class OrgSignup extends LitElement {
   }
 
   private _renderConsent(): TemplateResult {
-    const link = (href: string | undefined, key: StringKey) =>
-      href && /^https?:/i.test(new URL(href, location.href).protocol)
-        ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${this._t(key)}</a>`
+    const link = (href: string | undefined, key: StringKey) => {
+      const url = httpUrl(href);
+      return url
+        ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${this._t(key)}</a>`
         : this._t(key);
+    };
     const text =
       this.termsUrl || this.privacyUrl
         ? this._t('form.consent')
@@ -538,7 +555,7 @@ export class OrgSignup extends LitElement {
         />
         <p class="error" part="error" id="e-code">${this._errorText(error)}</p>
       </div>
-      <button part="submit" type="submit" ?disabled=${busy}>
+      <button part="submit" type="submit" aria-disabled=${busy ? 'true' : 'false'}>
         ${busy ? this._t('step.verify.submitting') : this._t('step.verify.submit')}
       </button>
       ${this._renderResend('step.resend.code')}
@@ -551,7 +568,7 @@ export class OrgSignup extends LitElement {
       <button
         type="button"
         class="secondary"
-        ?disabled=${wait > 0 || this._stepBusy}
+        aria-disabled=${wait > 0 || this._stepBusy ? 'true' : 'false'}
         aria-describedby="resend-note"
         @click=${this._onResend}
       >
@@ -634,9 +651,10 @@ export class OrgSignup extends LitElement {
 
   private async _focusFirstInvalid(): Promise<boolean> {
     await this.updateComplete;
-    const input = this.renderRoot.querySelector<HTMLInputElement>('input[aria-invalid="true"]');
-    input?.focus();
-    return Boolean(input);
+    // Inputs, selects and the consent checkbox alike: the first in form order.
+    const control = this.renderRoot.querySelector<HTMLElement>('form [aria-invalid="true"]');
+    control?.focus();
+    return Boolean(control);
   }
 
   private async _onSubmit(e: SubmitEvent): Promise<void> {
@@ -752,7 +770,7 @@ export class OrgSignup extends LitElement {
   private async _onVerify(e: SubmitEvent): Promise<void> {
     e.preventDefault();
     const result = this._result;
-    if (!result) return;
+    if (!result || this._stepBusy) return;
     const code = this._code.replace(/[\s-]/g, '');
     if (!/^\d{6}$/.test(code)) {
       this._codeError = 'invalid_code';
@@ -791,7 +809,7 @@ export class OrgSignup extends LitElement {
 
   private async _onResend(): Promise<void> {
     const result = this._result;
-    if (!result) return;
+    if (!result || Date.now() < this._cooldownUntil) return;
     const outcome = await this._step((signal) => resendStep(this._endpoint, result.id, signal));
     if (!outcome) return;
     if (outcome.kind === 'success') {
@@ -823,14 +841,8 @@ export class OrgSignup extends LitElement {
 
   /** Follows `redirect-url` after success when it is an http(s) URL and nothing is left to do. */
   private _redirect(response: RegistrationResponse): void {
-    if (!this.redirectUrl || response.next) return;
-    let target: URL;
-    try {
-      target = new URL(this.redirectUrl, location.href);
-    } catch {
-      return;
-    }
-    if (target.protocol === 'https:' || target.protocol === 'http:') location.assign(target.href);
+    const target = httpUrl(this.redirectUrl);
+    if (target && !response.next) location.assign(target);
   }
 
   private _emit<K extends keyof OrgSignupEventMap>(

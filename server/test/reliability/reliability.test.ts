@@ -54,6 +54,12 @@ const faults = async (body: Record<string, unknown>) => {
   });
   expect(res.status).toBe(200);
 };
+/** How many register calls the provider has received (answered or not). */
+async function registerCalls(): Promise<number> {
+  const res = await fetch(`${sandbox.url}/sandbox/nitro/_requests`);
+  const requests = (await res.json()) as { path: string }[];
+  return requests.filter((r) => r.path.endsWith('/users/register')).length;
+}
 const resetProvider = () => fetch(`${sandbox.url}/sandbox/nitro/_state`, { method: 'DELETE' });
 
 function expectExactlyOnce(verdict: Verdict, accepted: number) {
@@ -102,8 +108,13 @@ describe.each([
     await faults({ failRate: 0.5, mode: '500', seed: 7 });
     const queued = await submit(() => [first.url], 40, { concurrency: 10 });
     await faults({ failRate: 0, latencyMs: 1_500 });
+    const sentBefore = await registerCalls();
     const inFlight = submit(() => [first.url], 30, { concurrency: 30 });
-    await new Promise((r) => setTimeout(r, 700));
+    // Killed once the provider holds some of them (slowed down, unanswered): the BFF times a
+    // call out after 600 ms (cluster.ts), so a fixed wait could find them all answered already.
+    for (let i = 0; i < 200 && (await registerCalls()) < sentBefore + 10; i += 1) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await first.kill('SIGKILL');
     const lost = await inFlight;
     await faults({ latencyMs: 0 });
