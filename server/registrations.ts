@@ -237,7 +237,7 @@ export function createRegistrationService(
       }
       const bot = botReason(flow, request, tokens);
       // A captcha token is single-use: a repeated key is answered from the journal, unchecked.
-      if (!bot && !(await store.hasKey(flow.id, idempotencyKey))) {
+      if (!bot && flow.config.captcha && !(await store.hasKey(flow.id, idempotencyKey))) {
         await checkCaptcha(flow, request, ip, log);
       }
 
@@ -292,7 +292,9 @@ export function createRegistrationService(
       }
 
       const { id, leaseToken } = begun;
-      const rlog = log.child({ registrationId: id, flow: flow.id, provider: flow.provider });
+      // Bindings per call, not a child logger: a child costs as much as a line, and most of
+      // these lines are below the production level.
+      const where = { registrationId: id, flow: flow.id, provider: flow.provider };
       if (bot) {
         // Answered like a success so the bot learns nothing; never sent; kept in the journal.
         const fake: RegistrationResponse = { id, status: 'completed', next: null };
@@ -302,7 +304,7 @@ export function createRegistrationService(
           response: fake,
           detail: `bot: ${bot}`,
         });
-        rlog.warn({ reason: bot }, 'bot submission discarded');
+        log.warn({ ...where, reason: bot }, 'bot submission discarded');
         count(flow, 'discarded');
         return { status: 201, body: fake };
       }
@@ -332,7 +334,7 @@ export function createRegistrationService(
           httpStatus: 201,
           response,
         });
-        rlog.info({ outcome: response.status, providerMs }, 'registration completed');
+        log.info({ ...where, outcome: response.status, providerMs }, 'registration completed');
         count(flow, response.status === 'awaiting-approval' ? 'awaiting_approval' : 'completed');
         if (!kept) return queuedAnswer(id);
         // The generated password is in the first answer only: never journaled, never replayed.
@@ -342,8 +344,14 @@ export function createRegistrationService(
 
       const err = result.error;
       const logAt = err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
-      rlog[logAt](
-        { kind: err.kind, field: err.field, outcomeUnknown: err.outcomeUnknown, providerMs },
+      log[logAt](
+        {
+          ...where,
+          kind: err.kind,
+          field: err.field,
+          outcomeUnknown: err.outcomeUnknown,
+          providerMs,
+        },
         err.message,
       );
       if (result.kind === 'retry' && flow.config.queueOnOutage) {
@@ -357,7 +365,7 @@ export function createRegistrationService(
           response: answer.body,
           detail: `queued: ${describeError(err)}`,
         });
-        rlog.info({ providerMs }, 'registration queued for the outbox');
+        log.info({ ...where, providerMs }, 'registration queued for the outbox');
         count(flow, 'queued');
         return answer;
       }

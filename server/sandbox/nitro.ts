@@ -47,7 +47,9 @@ const userJson = (u: User) => ({
 
 export function createNitroSimulator(): SimulatorApi {
   let users = new Map<string, User>();
-  let organisations: Organisation[] = [];
+  // By id, and the names and domains taken (lower case): `npm run bench` registers 100,000.
+  let organisations = new Map<number, Organisation>();
+  let takenOrgKeys = new Set<string>();
   let tokens = new Map<string, number>();
   let integrations = new Map<number, Record<string, unknown>>();
   let nextId = 1;
@@ -104,12 +106,9 @@ export function createNitroSimulator(): SimulatorApi {
       string
     >;
     if (users.has(email.toLowerCase())) return answer(res, 400, 4009, 'Email Already exists');
-    const taken = organisations.some(
-      (o) =>
-        o.domain.toLowerCase() === domain.toLowerCase() ||
-        o.name.toLowerCase() === organisation_name.toLowerCase(),
-    );
-    if (taken) {
+    const domainKey = `domain:${domain.toLowerCase()}`;
+    const nameKey = `name:${organisation_name.toLowerCase()}`;
+    if (takenOrgKeys.has(domainKey) || takenOrgKeys.has(nameKey)) {
       return answer(res, 400, 40010, 'Organisation Exists. Cannot assign existing Organisations.');
     }
     const user: User = { id: nextId++, name, email, phone };
@@ -122,7 +121,8 @@ export function createNitroSimulator(): SimulatorApi {
       created_at: now,
     };
     users.set(email.toLowerCase(), user);
-    organisations.push(org);
+    organisations.set(org.id, org);
+    takenOrgKeys.add(domainKey).add(nameKey);
     answer(res, 201, 2011, 'Created', {
       user: userJson(user),
       organisation: {
@@ -148,7 +148,7 @@ export function createNitroSimulator(): SimulatorApi {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const data = (body['data'] ?? {}) as Record<string, unknown>;
     const orgId = body['org_id'];
-    if (!organisations.some((o) => o.id === orgId)) {
+    if (typeof orgId !== 'number' || !organisations.has(orgId)) {
       return answer(res, 400, 4000, 'Invalid data: org_id does not exist.');
     }
     if (body['type'] !== 'WEBHOOK' || typeof data['endpoint'] !== 'string') {
@@ -176,7 +176,8 @@ export function createNitroSimulator(): SimulatorApi {
     router,
     reset() {
       users = new Map();
-      organisations = [];
+      organisations = new Map();
+      takenOrgKeys = new Set();
       tokens = new Map();
       integrations = new Map();
       nextId = 1;
