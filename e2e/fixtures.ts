@@ -36,9 +36,7 @@ export class SignupWidget {
     attributes: Record<string, string> = {},
     query: Record<string, string> = {},
   ) {
-    const params = new URLSearchParams({ flow, ...query });
-    for (const [name, value] of Object.entries(attributes)) params.set(`attr.${name}`, value);
-    await this.page.goto(`/merchant.html?${params}`);
+    await this.goto(flow, attributes, query);
     await expect(this.submitButton).toBeVisible();
   }
 

@@ -2,14 +2,32 @@
  * End-to-end tests in Debian's Chromium against the real BFF (demo config, every flow on the
  * sandbox) and the real built widget, embedded by a merchant page on another origin.
  */
+import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 
 const BFF_PORT = 8181;
 const HOST_PORT = 8182;
 export const BFF_URL = `http://localhost:${BFF_PORT}`;
 export const HOST_URL = `http://localhost:${HOST_PORT}`;
-/** The e2e server's admin token (a test value, never used outside this suite). */
-export const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+/**
+ * The e2e server's admin token: made fresh for each run. The runner loads this file first and
+ * its workers inherit its environment, so the BFF and every test see the same value.
+ */
+process.env['ORG_SIGNUP_E2E_ADMIN_TOKEN'] ??= randomBytes(24).toString('hex');
+export const ADMIN_TOKEN = process.env['ORG_SIGNUP_E2E_ADMIN_TOKEN'];
+
+/** Debian's Chromium (Playwright cannot download its own here), for the suite and the bench. */
+export const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
 
 export default defineConfig({
   testDir: '.',
@@ -25,17 +43,7 @@ export default defineConfig({
   use: {
     baseURL: HOST_URL,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
   webServer: [
     {

@@ -36,6 +36,7 @@
  *   activation e-mail is only triggered once CloudSuite has accepted the link to the customer.
  */
 import { z } from 'zod';
+import pMap from 'p-map';
 import { ProviderError } from '../errors.ts';
 import { credentialCache } from '../http/credential-cache.ts';
 import type { ProviderResponse, ProviderRequest } from '../http/provider-http.ts';
@@ -260,20 +261,6 @@ function canonicalField(path: string, profileField: string): string | undefined 
 
 const describeRefusals = (refusals: FieldRefusal[]) =>
   refusals.map((r) => `${r.path}: ${r.messages.join(' ')}`).join('; ') || 'no details';
-
-/** Runs `task` over `items`, at most `limit` at a time, keeping the order. */
-async function mapLimit<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>) {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export const cloudsuite = defineProvider({
   id: 'cloudsuite',
@@ -605,14 +592,18 @@ export const cloudsuite = defineProvider({
       const users = (await pendingUsers()).filter(
         (u) => !config.skipLinkedUsers || !u.authorised_customers?.length,
       );
-      return mapLimit(users, PROFILE_CONCURRENCY, async (user) => {
-        const profiles: Profile[] = [];
-        for (const profileId of user.user_profiles ?? []) {
-          const profile = await getProfile(profileId);
-          if (profile) profiles.push(profile);
-        }
-        return toPending(user, profiles);
-      });
+      return pMap(
+        users,
+        async (user) => {
+          const profiles: Profile[] = [];
+          for (const profileId of user.user_profiles ?? []) {
+            const profile = await getProfile(profileId);
+            if (profile) profiles.push(profile);
+          }
+          return toPending(user, profiles);
+        },
+        { concurrency: PROFILE_CONCURRENCY },
+      );
     }
 
     async function patchUser(key: string, body: Record<string, unknown>, what: string) {

@@ -86,24 +86,6 @@ export function attacker(
   };
 }
 
-/** Runs `task` over `items` with at most `limit` in flight; results in the items' order. */
-export async function inParallel<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 const PROBLEM_TYPE = /^application\/problem\+json(\s*;|$)/i;
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json(\s*;|$)/i;
 const HTML_TYPE = /^text\/html(\s*;|$)/i;

@@ -23,6 +23,7 @@
  * no headers at all: raw non-ASCII bytes in the request line, and request lines or headers over
  * Node's 16 KiB limit. Very long ids and keys stay below that limit.
  */
+import pMap from 'p-map';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,6 @@ import {
   attacker,
   checkAnswer,
   describeExchange,
-  inParallel,
   type AttackRequest,
   type Attacker,
   type Exchange,
@@ -171,14 +171,18 @@ function problemsWith(spec: Spec, ex: Exchange): string[] {
 /** Sends a batch a few at a time and fails with every broken property of every answer. */
 async function sendAll(batch: Spec[]): Promise<void> {
   const failures: string[] = [];
-  await inParallel(batch, CONCURRENCY, async (spec) => {
-    if (spec.valid) validSent += 1;
-    const { kind: _kind, valid: _valid, ...request } = spec;
-    const ex = await attack.send(request);
-    const problems = problemsWith(spec, ex);
-    if (problems.length)
-      failures.push(`[${spec.kind}] ${problems.join('; ')}\n  ${describeExchange(ex)}`);
-  });
+  await pMap(
+    batch,
+    async (spec) => {
+      if (spec.valid) validSent += 1;
+      const { kind: _kind, valid: _valid, ...request } = spec;
+      const ex = await attack.send(request);
+      const problems = problemsWith(spec, ex);
+      if (problems.length)
+        failures.push(`[${spec.kind}] ${problems.join('; ')}\n  ${describeExchange(ex)}`);
+    },
+    { concurrency: CONCURRENCY },
+  );
   if (failures.length) throw new Error(failures.join('\n'));
 }
 
