@@ -6,8 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pino, type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
 import { bearerMatches } from './admin/auth.ts';
 import { adminRouter } from './admin/router.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -20,6 +19,7 @@ import { renderDemoPage } from './demo-page.ts';
 import { buildFlows, type Flow } from './flows.ts';
 import { notFound, problemHandler } from './http/problem.ts';
 import { createRateLimits, type RateLimits } from './http/rate-limits.ts';
+import { requestLog } from './http/request-log.ts';
 import { createFollowUpService } from './follow-ups.ts';
 import { createRegistrationService } from './registrations.ts';
 import { apiRouter } from './routes.ts';
@@ -28,7 +28,6 @@ import type { Store } from './store/types.ts';
 
 export const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** Past its deadline, an outbox entry is failed; one still waiting an hour later is stuck. */
 const OUTBOX_STUCK_MS = 3_600_000;
 const PACKAGE_VERSION = (
@@ -90,33 +89,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   // Answers are per request (ids, tokens): an ETag would only cost a hash of every body.
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: deps.log,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id =
-          typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      // Paths only: query strings and bodies may carry personal data.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-        // pino-http invents an Error for every 5xx; its stack says nothing, the cause is logged.
-        err: (err: Error) =>
-          err.message.startsWith('failed with status code')
-            ? undefined
-            : pino.stdSerializers.err(err),
-      },
-    }),
-  );
+  app.use(requestLog(deps.log));
   app.use(helmet({ contentSecurityPolicy: false }));
 
   // The widget file: loadable by any page (it is public code), cached for a day and revalidated.

@@ -53,7 +53,6 @@ const withoutSecrets = (values: FieldValues) =>
     ),
   );
 
-/** Public status: `pending` is "accepted, not done yet" to the outside. */
 /** Public status: `pending` is "accepted, not done yet"; a bot's discarded one looks done. */
 export const publicStatus = (status: StoredStatus): RegistrationStatus =>
   status === 'pending' ? 'queued' : status === 'discarded' ? 'completed' : status;

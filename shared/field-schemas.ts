@@ -43,8 +43,17 @@ export const FIELD_SCHEMAS = Object.fromEntries(
   FIELD_NAMES.map((name) => [name, compile(name)]),
 ) as Record<FieldName, z.ZodMiniType<string, string>>;
 
+/** Compiled once per rules array: building a zod object costs more than parsing with it. */
+const compiledFlows = new WeakMap<readonly FieldRule[], z.ZodMiniObject>();
+
 /** The strict object schema of a flow's fields: unknown keys are refused. */
-export function fieldsSchema(rules: readonly FieldRule[]) {
+export function fieldsSchema(rules: readonly FieldRule[]): z.ZodMiniObject {
+  let schema = compiledFlows.get(rules);
+  if (!schema) compiledFlows.set(rules, (schema = compileFlow(rules)));
+  return schema;
+}
+
+function compileFlow(rules: readonly FieldRule[]): z.ZodMiniObject {
   const shape: Record<string, z.ZodMiniType<unknown, unknown>> = {};
   for (const rule of rules) {
     const { options } = rule;

@@ -151,7 +151,8 @@ export function openSqliteStore(path: string): Store {
     `INSERT INTO registrations (id, flow_id, idempotency_key, request_hash, status, submission,
        lease_until, lease_token, created_at, updated_at)
      VALUES (@id, @flowId, @idempotencyKey, @requestHash, 'pending', @submission,
-       @leaseUntil, @leaseToken, @now, @now)`,
+       @leaseUntil, @leaseToken, @now, @now)
+     ON CONFLICT (flow_id, idempotency_key) DO NOTHING`,
   );
   // A retryable failure (5xx): the same key may try again now, from a clean slate.
   const reclaim = db.prepare(
@@ -229,21 +230,24 @@ export function openSqliteStore(path: string): Store {
     };
   };
 
-  const begin = db.transaction((entry: NewRegistration): BeginResult => {
-    const existing = byKey.get(entry.flowId, entry.idempotencyKey);
-    if (existing) return fromExisting(existing, entry);
+  // Runs in its own savepoint (groupCommit). Inserts first: a new key, by far the common case,
+  // costs no lookup; a key already there (a retry, a double click) is read after.
+  const begin = (entry: NewRegistration): BeginResult => {
     const now = Date.now();
     const leaseToken = randomUUID();
-    insert.run({
+    const inserted = insert.run({
       ...entry,
       submission: JSON.stringify(entry.submission),
       leaseUntil: now + entry.leaseMs,
       leaseToken,
       now,
     });
+    if (inserted.changes === 0) {
+      return fromExisting(byKey.get(entry.flowId, entry.idempotencyKey)!, entry);
+    }
     event.run(entry.id, now, 'pending', null);
     return { kind: 'created', id: entry.id, leaseToken };
-  });
+  };
 
   const claim = db.transaction((now: number, limit: number, leaseMs: number): ClaimedWork[] =>
     due.all(now, now, now, limit).map((row) => {
@@ -272,7 +276,8 @@ export function openSqliteStore(path: string): Store {
     }),
   );
 
-  const finishTx = db.transaction((id: string, leaseToken: string, outcome: Outcome): boolean => {
+  // Runs in its own savepoint (groupCommit).
+  const finishRegistration = (id: string, leaseToken: string, outcome: Outcome): boolean => {
     const now = Date.now();
     const changed = finishRow.run({
       id,
@@ -286,24 +291,13 @@ export function openSqliteStore(path: string): Store {
     }).changes;
     if (changed) event.run(id, now, outcome.status, outcome.detail ?? null);
     return changed === 1;
-  });
+  };
 
   const commit = groupCommit(db);
 
   return {
-    begin: (entry) =>
-      commit(() => {
-        try {
-          return begin(entry);
-        } catch (err) {
-          // Another process inserted the same key between our check and insert.
-          if ((err as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw err;
-          const row = byKey.get(entry.flowId, entry.idempotencyKey);
-          if (!row) throw err;
-          return fromExisting(row, entry);
-        }
-      }),
-    finish: (id, leaseToken, outcome) => commit(() => finishTx(id, leaseToken, outcome)),
+    begin: (entry) => commit(() => begin(entry)),
+    finish: (id, leaseToken, outcome) => commit(() => finishRegistration(id, leaseToken, outcome)),
     reschedule: (id, leaseToken, retry) =>
       settle(() =>
         db
