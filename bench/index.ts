@@ -155,32 +155,32 @@ await cannon(baselineUrl, { amount: scale(2_000) });
 const duration = quick ? 5 : 10;
 const rounds = quick ? 1 : 3;
 type Measure = { duration: number; overallRate?: number; connections?: number };
-async function rounds2(measure: Measure): Promise<{ base: Result[]; bff: Result[] }> {
-  const base: Result[] = [];
-  const ours: Result[] = [];
+/** Runs `measure` against the baseline, then the BFF, `rounds` times. */
+async function inRounds<T>(measure: (url: string) => Promise<T>): Promise<{ base: T[]; bff: T[] }> {
+  const base: T[] = [];
+  const ours: T[] = [];
   for (let i = 0; i < rounds; i += 1) {
-    base.push(await cannon(baselineUrl, measure));
-    ours.push(await cannon(bff.url, measure));
+    base.push(await measure(baselineUrl));
+    ours.push(await measure(bff.url));
   }
   return { base, bff: ours };
 }
+const cannonRounds = (measure: Measure) => inRounds((url) => cannon(url, measure));
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const max = await rounds2({ duration });
+const max = await cannonRounds({ duration });
 // The latency target is for a steady 500 req/s (bench/paced.ts). autocannon's overallRate sends
 // each second's 500 requests in one burst, as fast as its connections allow: the tail is then
 // the wait behind up to 50 (or 10) requests. Both are reported.
-const steady: { base: PacedResult[]; bff: PacedResult[] } = { base: [], bff: [] };
-for (let i = 0; i < rounds; i += 1) {
-  for (const [key, url] of [
-    ['base', baselineUrl],
-    ['bff', bff.url],
-  ] as const) {
-    const run = { url: `${url}/v1/flows/nitro/registrations`, rate: 500, durationS: duration };
-    steady[key].push(await paced({ ...run, request: registration }));
-  }
-}
-const at500 = await rounds2({ duration, overallRate: 500 });
-const at500by10 = await rounds2({ duration, overallRate: 500, connections: 10 });
+const steady = await inRounds((url) =>
+  paced({
+    url: `${url}/v1/flows/nitro/registrations`,
+    rate: 500,
+    durationS: duration,
+    request: registration,
+  }),
+);
+const at500 = await cannonRounds({ duration, overallRate: 500 });
+const at500by10 = await cannonRounds({ duration, overallRate: 500, connections: 10 });
 const throughput = (rs: Result[]) => medianOf(rs.map((r) => r.requests.average));
 const ratios = max.bff.map((r, i) => r.requests.average / max.base[i]!.requests.average);
 const ratio = medianOf(ratios);

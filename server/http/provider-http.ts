@@ -21,7 +21,10 @@ export interface ProviderResponse {
   status: number;
   contentType: string;
   text: string;
-  /** The body parsed as JSON (once: the same value each call); a `bad_response` error when it is not JSON. */
+  /**
+   * The body parsed as JSON, once (each call gives the same value); a `bad_response` error when
+   * it is not JSON.
+   */
   json(): unknown;
 }
 

@@ -5,6 +5,7 @@
  * record of what it received survives.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
@@ -15,7 +16,8 @@ import express from 'express';
 import { sandboxRouter } from '../../sandbox/index.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const ADMIN_TOKEN = 'reliability-admin-token-000000';
+/** The instances' admin token: fresh for each run, never a literal in the repository. */
+export const ADMIN_TOKEN = randomBytes(24).toString('hex');
 
 export async function freePort(): Promise<number> {
   const server: Server = createServer();
