@@ -25,7 +25,8 @@ export default defineConfig({
       fileName: () => 'org-signup.js',
     },
     rolldownOptions: {
-      output: { minify: true },
+      // No annotation comments (/* @__PURE__ */): they only serve a bundler, and this is the last.
+      output: { minify: true, comments: { annotation: false } },
     },
   },
   test: {

@@ -107,3 +107,41 @@ test('consent links: http(s) only; a javascript: or malformed URL stays plain te
     'https://shop.example/p',
   );
 });
+
+test('elements already in the page: each descriptor is asked for once, before the element is defined', async ({
+  page,
+}) => {
+  // Before any page script: when the widget defines its element, and when it fetches a descriptor.
+  await page.addInitScript(() => {
+    const log: string[] = ((window as unknown as { startup: string[] }).startup = []);
+    const define = customElements.define.bind(customElements);
+    customElements.define = (name, ...rest) => {
+      log.push(`define ${name}`);
+      define(name, ...rest);
+    };
+    const fetch = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : input.toString());
+      log.push(`fetch ${url.pathname}${url.search}`);
+      return fetch(input, init);
+    };
+  });
+  const descriptors: string[] = [];
+  page.on('request', (r) => r.url().includes('/v1/flows/') && descriptors.push(r.url()));
+  await page.goto('/embed.html');
+  const element = (i: number) => page.locator('org-signup').nth(i);
+  const [english, russian, hectare] = [element(0), element(1), element(2)];
+  await expect(english.getByLabel('Organisation name')).toBeVisible();
+  await expect(russian.getByLabel('Название организации')).toBeVisible();
+  await expect(hectare.getByRole('button', { name: 'Register' })).toBeVisible();
+
+  const startup = await page.evaluate(() => (window as unknown as { startup: string[] }).startup);
+  const defined = startup.indexOf('define org-signup');
+  const fetched = startup.filter((line) => line.startsWith('fetch /v1/flows/'));
+  // Three elements, three requests (each its own form token), all sent before the element
+  // existed, none sent again by the elements themselves.
+  expect(fetched).toHaveLength(3);
+  expect(fetched.every((line) => startup.indexOf(line) < defined)).toBe(true);
+  expect(descriptors).toHaveLength(3);
+  expect(fetched[1]).toContain('locale=ru');
+});

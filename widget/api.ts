@@ -50,7 +50,7 @@ export async function loadFlow(
   endpoint: string,
   flow: string,
   locales: string,
-  signal: AbortSignal,
+  signal?: AbortSignal,
 ): Promise<FlowDescriptor> {
   let res: Response;
   const query = locales ? `?locale=${encodeURIComponent(locales)}` : '';
@@ -60,7 +60,7 @@ export async function loadFlow(
       credentials: 'omit',
     });
   } catch (err) {
-    if (signal.aborted) throw err;
+    if (signal?.aborted) throw err;
     throw new FlowLoadError('network', `cannot reach ${endpoint}`);
   }
   if (!res.ok) {

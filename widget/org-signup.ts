@@ -1,5 +1,7 @@
+// First: its requests go out before the rest of the script (Lit included) is evaluated.
+import { endpointOf, takeEarly, wantedLocales } from './early-load.ts';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { UTM_KEYS } from '../shared/names.ts';
@@ -38,9 +40,6 @@ function httpUrl(href: string | undefined): string | undefined {
     return undefined;
   }
 }
-
-/** The BFF that served this script: the default `endpoint`. */
-const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /**
  * `<org-signup flow="…">`: a B2B registration form for one flow configured on the BFF.
@@ -125,8 +124,6 @@ export class OrgSignup extends LitElement {
   private _cooldownTimer?: ReturnType<typeof setInterval>;
   private _stepAbort?: AbortController;
 
-  @query('form') private _form?: HTMLFormElement;
-
   private _touched = new Set<string>();
   /** When the flow (and its form token) arrived: the widget never sends before the minimum fill time. */
   private _loadedAt = 0;
@@ -150,12 +147,12 @@ export class OrgSignup extends LitElement {
     this._loadFailed = false;
     try {
       if (!this.flow) throw new FlowLoadError('flow_not_found', 'the flow attribute is empty');
-      const descriptor = await loadFlow(
-        this._endpoint,
-        this.flow,
-        this._wantedLocales.join(','),
-        abort.signal,
-      );
+      const [endpoint, locales] = [this._endpoint, this._wantedLocales.join(',')];
+      const descriptor = await ((!refresh &&
+        takeEarly(this, `${this.flow} ${endpoint} ${locales}`)) ||
+        loadFlow(endpoint, this.flow, locales, abort.signal));
+      // The early answer cannot be aborted: one asked for since wins.
+      if (abort.signal.aborted) return;
       this._flow = descriptor;
       this._loadedAt = Date.now();
       this._prefill(descriptor);
@@ -221,14 +218,12 @@ export class OrgSignup extends LitElement {
   }
 
   private get _endpoint(): string {
-    return (this.endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
+    return endpointOf(this.endpoint);
   }
 
   /** The `locale` attribute, then the browser's languages: sent with the descriptor request. */
   private get _wantedLocales(): string[] {
-    return [this.locale, ...(globalThis.navigator?.languages ?? [])].filter((tag): tag is string =>
-      Boolean(tag),
-    );
+    return wantedLocales(this.locale);
   }
 
   /** The descriptor's negotiated locale; before it arrives, the best the widget has texts for. */

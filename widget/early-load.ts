@@ -1,0 +1,44 @@
+/**
+ * Each `<org-signup>`'s flow descriptor, asked for as soon as the widget's script runs. This is
+ * the element module's first import, so this code runs before Lit's and the element's: the
+ * request to the BFF travels while the element is defined and upgraded, not after (the start-up
+ * row of `npm run bench`). An element takes the answer when it asks for exactly the same thing,
+ * once; anything else (attributes set from script, elements added later, a reload for a fresh
+ * form token) fetches as before.
+ */
+import type { FlowDescriptor } from '../shared/api.ts';
+import { loadFlow } from './api.ts';
+
+/** The BFF that served this script: the default `endpoint`. */
+const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
+
+export const endpointOf = (endpoint: string | null | undefined): string =>
+  (endpoint || SCRIPT_ORIGIN).replace(/\/+$/, '');
+
+/** The `locale` attribute, then the browser's languages: sent with the descriptor request. */
+export const wantedLocales = (locale: string | null | undefined): string[] =>
+  [locale, ...(globalThis.navigator?.languages ?? [])].filter((tag): tag is string => Boolean(tag));
+
+/** Per element: what it was asked for (endpoint, flow, locales) and the answer on its way. */
+const early = new Map<Element, [string, Promise<FlowDescriptor>]>();
+
+/** The early answer for this element if it asks for the same thing; only once. */
+export function takeEarly(element: Element, request: string): Promise<FlowDescriptor> | undefined {
+  const [asked, answer] = early.get(element) ?? [];
+  early.delete(element);
+  return asked === request ? answer : undefined;
+}
+
+// Not when the element is defined already (the script loaded twice): its elements have loaded.
+if (!customElements.get('org-signup')) {
+  for (const element of document.querySelectorAll('org-signup')) {
+    const flow = element.getAttribute('flow');
+    const endpoint = endpointOf(element.getAttribute('endpoint'));
+    const locales = wantedLocales(element.getAttribute('locale')).join(',');
+    if (!flow) continue;
+    const answer = loadFlow(endpoint, flow, locales);
+    // Handled by the element that takes it; one never taken is not an unhandled rejection.
+    answer.catch(() => undefined);
+    early.set(element, [`${flow} ${endpoint} ${locales}`, answer]);
+  }
+}
