@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
 import type {
@@ -128,44 +127,11 @@ export function groupCommit(db: Database.Database): <T>(work: () => T) => Promis
     });
 }
 
-/**
- * Checkpoints in a worker thread (sqlite-checkpointer.js says why): every `intervalMs` while the
- * WAL grows, backing off to once a second when it does not. If the thread fails, the writer's own
- * automatic checkpoint carries on alone and a process warning says so.
- */
-function startCheckpointer(path: string, intervalMs: number): { stop(): Promise<void> } {
-  const worker = new Worker(new URL('./sqlite-checkpointer.js', import.meta.url), {
-    workerData: { path, intervalMs, idleMs: 1_000 },
-  });
-  // Never what keeps the process alive; close() stops it.
-  worker.unref();
-  let running = true;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.once('error', (err) => {
-    running = false;
-    process.emitWarning(
-      `SQLite checkpointer stopped (${err.message}); the writer checkpoints alone`,
-    );
-  });
-  return {
-    stop: async () => {
-      if (running) worker.postMessage('stop');
-      running = false;
-      await exited;
-    },
-  };
-}
-
-export interface SqliteOptions {
-  /** How often the checkpointer thread runs while the WAL grows (ms); 0: no thread. */
-  checkpointIntervalMs?: number;
-}
-
 const WITH_LAST_DETAIL = `SELECT r.*, (SELECT e.detail FROM registration_events e
   WHERE e.registration_id = r.id ORDER BY e.at DESC, e.rowid DESC LIMIT 1) AS last_detail
   FROM registrations r`;
 
-export function openSqliteStore(path: string, options: SqliteOptions = {}): Store {
+export function openSqliteStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -173,12 +139,6 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  const intervalMs = options.checkpointIntervalMs ?? 10;
-  const checkpointer =
-    path !== ':memory:' && intervalMs > 0 ? startCheckpointer(path, intervalMs) : null;
-  // The writer's own checkpoint is then the backstop: at 4,000 frames (16 MB) rather than 1,000,
-  // as it finds little left to copy and sync, and pausing less often is what counts.
-  if (checkpointer) db.pragma('wal_autocheckpoint = 4000');
 
   const byKey = db.prepare<[string, string], RegistrationRow>(
     'SELECT * FROM registrations WHERE flow_id = ? AND idempotency_key = ?',
@@ -415,9 +375,6 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
       ),
     history: (id, detail, since) => settle(() => eventsSince.get(id, detail, since)!),
     ping: () => settle(() => void db.prepare('SELECT 1').get()),
-    close: async () => {
-      await checkpointer?.stop();
-      db.close();
-    },
+    close: () => settle(() => void db.close()),
   };
 }
