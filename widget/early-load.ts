@@ -20,7 +20,7 @@ export const wantedLocales = (locale: string | null | undefined): string[] =>
   [locale, ...(globalThis.navigator?.languages ?? [])].filter((tag): tag is string => Boolean(tag));
 
 /** Per element: what it was asked for (endpoint, flow, locales) and the answer on its way. */
-const early = new Map<Element, [string, Promise<FlowDescriptor>]>();
+const early = new WeakMap<Element, [string, Promise<FlowDescriptor>]>();
 
 /** The early answer for this element if it asks for the same thing; only once. */
 export function takeEarly(element: Element, request: string): Promise<FlowDescriptor> | undefined {
