@@ -19,7 +19,11 @@ export const endpointOf = (endpoint: string | null | undefined): string =>
 export const wantedLocales = (locale: string | null | undefined): string[] =>
   [locale, ...(globalThis.navigator?.languages ?? [])].filter((tag): tag is string => Boolean(tag));
 
-/** Per element: what it was asked for (endpoint, flow, locales) and the answer on its way. */
+/** One descriptor request as a string: the same (flow, endpoint, locales), the same string. */
+export const requestOf = (flow: string, endpoint: string, locales: string): string =>
+  `${flow} ${endpoint} ${locales}`;
+
+/** Per element: the request made for it and the answer on its way. */
 const early = new WeakMap<Element, [string, Promise<FlowDescriptor>]>();
 
 /** The early answer for this element if it asks for the same thing; only once. */
@@ -33,12 +37,12 @@ export function takeEarly(element: Element, request: string): Promise<FlowDescri
 if (!customElements.get('org-signup')) {
   for (const element of document.querySelectorAll('org-signup')) {
     const flow = element.getAttribute('flow');
+    if (!flow) continue;
     const endpoint = endpointOf(element.getAttribute('endpoint'));
     const locales = wantedLocales(element.getAttribute('locale')).join(',');
-    if (!flow) continue;
     const answer = loadFlow(endpoint, flow, locales);
     // Handled by the element that takes it; one never taken is not an unhandled rejection.
     answer.catch(() => undefined);
-    early.set(element, [`${flow} ${endpoint} ${locales}`, answer]);
+    early.set(element, [requestOf(flow, endpoint, locales), answer]);
   }
 }

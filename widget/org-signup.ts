@@ -1,5 +1,5 @@
 // First: its requests go out before the rest of the script (Lit included) is evaluated.
-import { endpointOf, takeEarly, wantedLocales } from './early-load.ts';
+import { endpointOf, requestOf, takeEarly, wantedLocales } from './early-load.ts';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
@@ -149,7 +149,7 @@ export class OrgSignup extends LitElement {
       if (!this.flow) throw new FlowLoadError('flow_not_found', 'the flow attribute is empty');
       const [endpoint, locales] = [this._endpoint, this._wantedLocales.join(',')];
       const descriptor = await ((!refresh &&
-        takeEarly(this, `${this.flow} ${endpoint} ${locales}`)) ||
+        takeEarly(this, requestOf(this.flow, endpoint, locales))) ||
         loadFlow(endpoint, this.flow, locales, abort.signal));
       // The early answer cannot be aborted: one asked for since wins.
       if (abort.signal.aborted) return;
@@ -261,7 +261,7 @@ export class OrgSignup extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    const wanted = [this.flow, this._endpoint, this._wantedLocales.join(',')].join(' ');
+    const wanted = requestOf(this.flow, this._endpoint, this._wantedLocales.join(','));
     if (wanted !== this._loadedFor) {
       this._loadedFor = wanted;
       void this._load();
