@@ -145,3 +145,57 @@ test('elements already in the page: each descriptor is asked for once, before th
   expect(descriptors).toHaveLength(3);
   expect(fetched[1]).toContain('locale=ru');
 });
+
+/** Before any page script: each defined element's shadow root, as text, at every change. */
+function recordShadowTexts() {
+  const start = performance.now();
+  const seen: { at: number; text: string }[] = [];
+  (window as unknown as { shadowTexts: typeof seen }).shadowTexts = seen;
+  const define = customElements.define.bind(customElements);
+  customElements.define = (name, ...rest) => {
+    define(name, ...rest);
+    // Upgraded (and its shadow root attached) inside define, before its first render.
+    const root = document.querySelector(name)?.shadowRoot;
+    if (!root) return;
+    seen.push({ at: performance.now() - start, text: 'defined' });
+    new MutationObserver(() =>
+      seen.push({ at: performance.now() - start, text: root.textContent ?? '' }),
+    ).observe(root, { childList: true, subtree: true, characterData: true });
+  };
+}
+
+test('elements already in the page show the form first, with no "Loading…" flashed before it', async ({
+  page,
+}) => {
+  await page.addInitScript(recordShadowTexts);
+  await page.goto('/embed.html');
+  await expect(page.locator('org-signup').first().getByLabel('Organisation name')).toBeVisible();
+  const texts = await page.evaluate(
+    () => (window as unknown as { shadowTexts: { text: string }[] }).shadowTexts,
+  );
+  expect(texts[0]?.text).toBe('defined');
+  expect(texts.length, 'rendered after it was defined').toBeGreaterThan(1);
+  expect(texts.filter((t) => t.text.includes('Loading'))).toEqual([]);
+  expect(texts[1]?.text).toContain('Organisation name');
+});
+
+test('an element whose descriptor is slow shows "Loading…" after a moment, then the form', async ({
+  page,
+}) => {
+  await page.route('**/v1/flows/nitro?*', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  await page.addInitScript(recordShadowTexts);
+  await page.goto('/embed.html');
+  const first = page.locator('org-signup').first();
+  await expect(first.getByRole('status')).toHaveText('Loading…');
+  await expect(first.getByLabel('Organisation name')).toBeVisible();
+  const texts = await page.evaluate(
+    () => (window as unknown as { shadowTexts: { at: number; text: string }[] }).shadowTexts,
+  );
+  const defined = texts.find((t) => t.text === 'defined')!;
+  const loading = texts.find((t) => t.text.includes('Loading…'))!;
+  // Not at once: a descriptor that comes within the delay is never preceded by "Loading…".
+  expect(loading.at - defined.at).toBeGreaterThanOrEqual(250);
+});

@@ -23,14 +23,29 @@ export const wantedLocales = (locale: string | null | undefined): string[] =>
 export const requestOf = (flow: string, endpoint: string, locales: string): string =>
   `${flow} ${endpoint} ${locales}`;
 
-/** Per element: the request made for it and the answer on its way. */
-const early = new WeakMap<Element, [string, Promise<FlowDescriptor>]>();
+/** How long an element whose descriptor is on its way shows nothing before "Loading…". */
+const LOADING_DELAY_MS = 300;
 
-/** The early answer for this element if it asks for the same thing; only once. */
-export function takeEarly(element: Element, request: string): Promise<FlowDescriptor> | undefined {
-  const [asked, answer] = early.get(element) ?? [];
+/** A descriptor request made early: what it asked, its answer, and that answer once it came. */
+export interface Early {
+  request: string;
+  answer: Promise<FlowDescriptor>;
+  arrived?: FlowDescriptor;
+  /** Settles (never rejects) when the answer has come or failed, or after LOADING_DELAY_MS. */
+  settled: Promise<unknown>;
+}
+
+/** Per element: the request made for it. */
+const early = new WeakMap<Element, Early>();
+
+/** This element's early request, if any, left in place. */
+export const earlyFor = (element: Element): Early | undefined => early.get(element);
+
+/** The early request for this element if it asks for the same thing; only once. */
+export function takeEarly(element: Element, request: string): Early | undefined {
+  const made = early.get(element);
   early.delete(element);
-  return asked === request ? answer : undefined;
+  return made?.request === request ? made : undefined;
 }
 
 // Not when the element is defined already (the script loaded twice): its elements have loaded.
@@ -41,8 +56,18 @@ if (!customElements.get('org-signup')) {
     const endpoint = endpointOf(element.getAttribute('endpoint'));
     const locales = wantedLocales(element.getAttribute('locale')).join(',');
     const answer = loadFlow(endpoint, flow, locales);
-    // Handled by the element that takes it; one never taken is not an unhandled rejection.
-    answer.catch(() => undefined);
-    early.set(element, [requestOf(flow, endpoint, locales), answer]);
+    const made: Early = {
+      request: requestOf(flow, endpoint, locales),
+      answer,
+      // A failure is for the element that takes the answer (and is not an unhandled rejection).
+      settled: Promise.race([
+        answer.then(
+          (descriptor) => (made.arrived = descriptor),
+          () => undefined,
+        ),
+        new Promise((resolve) => setTimeout(resolve, LOADING_DELAY_MS)),
+      ]),
+    };
+    early.set(element, made);
   }
 }

@@ -1,5 +1,5 @@
 // First: its requests go out before the rest of the script (Lit included) is evaluated.
-import { endpointOf, requestOf, takeEarly, wantedLocales } from './early-load.ts';
+import { earlyFor, endpointOf, requestOf, takeEarly, wantedLocales } from './early-load.ts';
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
@@ -140,6 +140,17 @@ export class OrgSignup extends LitElement {
   private _loadAbort?: AbortController;
   private _sendAbort?: AbortController;
 
+  /**
+   * The first render waits a moment for a descriptor already on its way (widget/early-load.ts),
+   * so that the form is the first thing shown: no "Loading…" flashed (and announced) for a few
+   * milliseconds, no frame painted between the answer and the form. A slow answer shows
+   * "Loading…" after that moment, as before.
+   */
+  protected override async scheduleUpdate(): Promise<unknown> {
+    if (!this.hasUpdated) await earlyFor(this)?.settled;
+    return super.scheduleUpdate();
+  }
+
   /** Fetches the flow descriptor (its texts, fields and a fresh form token). */
   private async _load(refresh = false): Promise<void> {
     this._loadAbort?.abort();
@@ -148,9 +159,11 @@ export class OrgSignup extends LitElement {
     try {
       if (!this.flow) throw new FlowLoadError('flow_not_found', 'the flow attribute is empty');
       const [endpoint, locales] = [this._endpoint, this._wantedLocales.join(',')];
-      const descriptor = await ((!refresh &&
-        takeEarly(this, requestOf(this.flow, endpoint, locales))) ||
-        loadFlow(endpoint, this.flow, locales, abort.signal));
+      const made = refresh ? undefined : takeEarly(this, requestOf(this.flow, endpoint, locales));
+      // Already here (see scheduleUpdate): taken at once, so the first render is the form.
+      const descriptor =
+        made?.arrived ??
+        (await (made?.answer ?? loadFlow(endpoint, this.flow, locales, abort.signal)));
       // The early answer cannot be aborted: one asked for since wins.
       if (abort.signal.aborted) return;
       this._flow = descriptor;
@@ -709,13 +722,7 @@ export class OrgSignup extends LitElement {
         return;
       }
       case 'retry':
-        this._problem = this._t(
-          outcome.code === 'rate_limited'
-            ? 'problem.rate_limited'
-            : outcome.code === 'network'
-              ? 'problem.network'
-              : 'problem.provider_unavailable',
-        );
+        this._problem = this._problemText(outcome.code, 'problem.provider_unavailable');
         this._emit('org-signup-error', { code: outcome.code, errors: {} });
         return;
       case 'failed':
@@ -819,19 +826,10 @@ export class OrgSignup extends LitElement {
     this._emit('org-signup-error', { code: outcome.code, errors: {} });
   }
 
-  private _problemText(code: string): string {
-    switch (code) {
-      case 'rate_limited':
-        return this._t('problem.rate_limited');
-      case 'too_many_attempts':
-        return this._t('problem.too_many_attempts');
-      case 'network':
-        return this._t('problem.network');
-      case 'provider_unavailable':
-        return this._t('problem.provider_unavailable');
-      default:
-        return this._t('problem.generic');
-    }
+  /** The widget's own words for a problem code where it has them, else `fallback`'s. */
+  private _problemText(code: string, fallback: StringKey = 'problem.generic'): string {
+    const key = `problem.${code}` as StringKey;
+    return this._t(this._text(key) ? key : fallback);
   }
 
   /** Follows `redirect-url` after success when it is an http(s) URL and nothing is left to do. */
