@@ -25,13 +25,6 @@ interface User {
   email: string;
   phone: string;
 }
-interface Organisation {
-  id: number;
-  token: string;
-  name: string;
-  domain: string;
-  created_at: string;
-}
 
 const userJson = (u: User) => ({
   id: u.id,
@@ -46,9 +39,12 @@ const userJson = (u: User) => ({
 });
 
 export function createNitroSimulator(): SimulatorApi {
-  let users = new Map<string, User>();
-  // By id, and the names and domains taken (lower case): `npm run bench` registers 100,000.
-  let organisations = new Map<number, Organisation>();
+  // Only what a later call checks: e-mails, organisation ids, and the names and domains taken
+  // (lower case). `npm run bench` registers 200,000: whole user and organisation objects made
+  // the simulator's heap (and its collector's pauses, felt by both sides of the bench) grow
+  // several times faster.
+  let emails = new Set<string>();
+  let organisations = new Set<number>();
   let takenOrgKeys = new Set<string>();
   let tokens = new Map<string, number>();
   let integrations = new Map<number, Record<string, unknown>>();
@@ -105,38 +101,32 @@ export function createNitroSimulator(): SimulatorApi {
       (typeof REGISTER_FIELDS)[number],
       string
     >;
-    if (users.has(email.toLowerCase())) return answer(res, 400, 4009, 'Email Already exists');
+    if (emails.has(email.toLowerCase())) return answer(res, 400, 4009, 'Email Already exists');
     const domainKey = `domain:${domain.toLowerCase()}`;
     const nameKey = `name:${organisation_name.toLowerCase()}`;
     if (takenOrgKeys.has(domainKey) || takenOrgKeys.has(nameKey)) {
       return answer(res, 400, 40010, 'Organisation Exists. Cannot assign existing Organisations.');
     }
     const user: User = { id: nextId++, name, email, phone };
+    const orgId = nextId++;
     const now = new Date().toISOString().replace('Z', '+00:00');
-    const org: Organisation = {
-      id: nextId++,
-      token: randomBytes(16).toString('hex'),
-      name: organisation_name,
-      domain,
-      created_at: now,
-    };
-    users.set(email.toLowerCase(), user);
-    organisations.set(org.id, org);
+    emails.add(email.toLowerCase());
+    organisations.add(orgId);
     takenOrgKeys.add(domainKey).add(nameKey);
     answer(res, 201, 2011, 'Created', {
       user: userJson(user),
       organisation: {
-        id: org.id,
-        token: org.token,
+        id: orgId,
+        token: randomBytes(16).toString('hex'),
         name: '', // as in the seed's sample answer
-        domain: org.domain,
+        domain,
         currency: '',
         country_code: '',
         is_active: true,
         logo: '',
         wid: null,
-        created_at: org.created_at,
-        modified_at: org.created_at,
+        created_at: now,
+        modified_at: now,
         referer: null,
         features_enabled: '',
       },
@@ -175,8 +165,8 @@ export function createNitroSimulator(): SimulatorApi {
   return {
     router,
     reset() {
-      users = new Map();
-      organisations = new Map();
+      emails = new Set();
+      organisations = new Set();
       takenOrgKeys = new Set();
       tokens = new Map();
       integrations = new Map();
