@@ -40,9 +40,9 @@ const userJson = (u: User) => ({
 
 export function createNitroSimulator(): SimulatorApi {
   // Only what a later call checks: e-mails, organisation ids, and the names and domains taken
-  // (lower case). `npm run bench` registers 200,000: whole user and organisation objects made
-  // the simulator's heap (and its collector's pauses, felt by both sides of the bench) grow
-  // several times faster.
+  // (lower case). One `npm run bench` registers several hundred thousand: whole user and
+  // organisation objects made the simulator's heap (and its collector's pauses, felt by both
+  // sides of the bench) grow several times faster.
   let emails = new Set<string>();
   let organisations = new Set<number>();
   let takenOrgKeys = new Set<string>();
