@@ -257,10 +257,14 @@ export class OrgSignup extends LitElement {
     return format(this._text(key) ?? key, params);
   }
 
+  /** The text for `group.code` where the widget has one (a server code it words), else `fallback`'s. */
+  private _codeText(group: 'error' | 'problem', code: string, fallback: StringKey): string {
+    const key = `${group}.${code}` as StringKey;
+    return this._t(this._text(key) ? key : fallback);
+  }
+
   private _errorText(code: FieldErrorCode | undefined): string {
-    if (!code) return '';
-    const key = `error.${code}` as StringKey;
-    return this._t(this._text(key) ? key : 'error.invalid');
+    return code ? this._codeText('error', code, 'error.invalid') : '';
   }
 
   /** Required fields, then the optional ones named in `fields`, in the flow's order. */
@@ -722,7 +726,7 @@ export class OrgSignup extends LitElement {
         return;
       }
       case 'retry':
-        this._problem = this._problemText(outcome.code, 'problem.provider_unavailable');
+        this._problem = this._codeText('problem', outcome.code, 'problem.provider_unavailable');
         this._emit('org-signup-error', { code: outcome.code, errors: {} });
         return;
       case 'failed':
@@ -801,7 +805,7 @@ export class OrgSignup extends LitElement {
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLInputElement>('#f-code')?.focus();
     } else {
-      this._stepProblem = this._problemText(outcome.code);
+      this._stepProblem = this._codeText('problem', outcome.code, 'problem.generic');
     }
     this._emit('org-signup-error', {
       code: outcome.code,
@@ -822,14 +826,9 @@ export class OrgSignup extends LitElement {
       return;
     }
     if (outcome.kind === 'retry' && outcome.retryAfter) this._startCooldown(outcome.retryAfter);
-    if (outcome.code !== 'too_many_attempts') this._stepProblem = this._problemText(outcome.code);
+    if (outcome.code !== 'too_many_attempts')
+      this._stepProblem = this._codeText('problem', outcome.code, 'problem.generic');
     this._emit('org-signup-error', { code: outcome.code, errors: {} });
-  }
-
-  /** The widget's own words for a problem code where it has them, else `fallback`'s. */
-  private _problemText(code: string, fallback: StringKey = 'problem.generic'): string {
-    const key = `problem.${code}` as StringKey;
-    return this._t(this._text(key) ? key : fallback);
   }
 
   /** Follows `redirect-url` after success when it is an http(s) URL and nothing is left to do. */
