@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { checkpointInBackground } from './sqlite-checkpoints.ts';
 import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
 import type {
   BeginResult,
@@ -139,6 +140,7 @@ export function openSqliteStore(path: string): Store {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
+  const checkpoints = path === ':memory:' ? undefined : checkpointInBackground(db, path);
 
   const byKey = db.prepare<[string, string], RegistrationRow>(
     'SELECT * FROM registrations WHERE flow_id = ? AND idempotency_key = ?',
@@ -375,6 +377,9 @@ export function openSqliteStore(path: string): Store {
       ),
     history: (id, detail, since) => settle(() => eventsSince.get(id, detail, since)!),
     ping: () => settle(() => void db.prepare('SELECT 1').get()),
-    close: () => settle(() => void db.close()),
+    close: async () => {
+      await checkpoints?.stop();
+      return settle(() => void db.close());
+    },
   };
 }
