@@ -73,7 +73,13 @@ await startNode(
   `${sandboxUrl}/sandbox/nitro/_requests`,
 );
 const bff = await startInstance({
-  configPath: writeConfig(sandboxUrl, { timeouts: { connectMs: 2_000, requestMs: 5_000 } }),
+  configPath: writeConfig(
+    sandboxUrl,
+    { timeouts: { connectMs: 2_000, requestMs: 5_000 } },
+    // The outbox as deployed (config/schema.ts defaults), not the reliability tests' 50 ms poll,
+    // whose 20 claims a second cost an idle BFF 12-26 ms of CPU a second (bench/RESULTS.md).
+    { outbox: { pollIntervalMs: 1_000, batchSize: 20, concurrency: 4 } },
+  ),
   storeUrl: `sqlite:${join(mkdtempSync(join(tmpdir(), 'org-signup-bench-')), 'journal.db')}`,
 });
 children.push(bff.process);

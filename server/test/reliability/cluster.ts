@@ -44,8 +44,15 @@ export async function startSandbox(): Promise<{ url: string; close(): Promise<vo
   };
 }
 
-/** A config file with one queueing nitro flow against the given simulators. */
-export function writeConfig(sandboxUrl: string, overrides: Record<string, unknown> = {}): string {
+/**
+ * A config file with one queueing nitro flow against the given simulators; `overrides` change
+ * the flow, `top` the file's other settings (the outbox polls every 50 ms unless it says).
+ */
+export function writeConfig(
+  sandboxUrl: string,
+  overrides: Record<string, unknown> = {},
+  top: Record<string, unknown> = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'org-signup-reliability-'));
   const path = join(dir, 'config.json');
   writeFileSync(
@@ -70,6 +77,7 @@ export function writeConfig(sandboxUrl: string, overrides: Record<string, unknow
           ...overrides,
         },
       ],
+      ...top,
     }),
   );
   return path;
