@@ -3,9 +3,11 @@
  * (the event loop) never reaches its own checkpoint threshold; if the worker cannot run, the
  * writer checkpoints as SQLite does by default.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkpointInBackground, SAFETY_NET_PAGES } from './sqlite-checkpoints.ts';
@@ -64,9 +66,34 @@ describe('checkpointInBackground', () => {
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(7 * MB);
   });
 
+  it('closing a SQLite store lets a process with nothing else to do finish closing it', () => {
+    // The worker does not keep a process alive; while the store closes, it must.
+    const path = join(mkdtempSync(join(tmpdir(), 'org-signup-ckpt-')), 'j.db');
+    const store = fileURLToPath(new URL('./sqlite.ts', import.meta.url));
+    const script = `import { openSqliteStore } from ${JSON.stringify(store)};
+      const store = openSqliteStore(${JSON.stringify(path)});
+      await store.close();
+      console.log('closed');`;
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '--eval', script],
+      { encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe('closed');
+    // The last connection closed: SQLite checkpointed and removed the WAL.
+    expect(existsSync(`${path}-wal`)).toBe(false);
+  });
+
   it("falls back to SQLite's own checkpoints, with a warning, when the worker cannot run", async () => {
     const { db } = walDatabase();
-    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
+    const warned = new Promise<Error>((resolve) => {
+      const ours = (warning: Error & { code?: string }) => {
+        if (warning.code !== 'ORG_SIGNUP_CHECKPOINTS') return;
+        process.off('warning', ours);
+        resolve(warning);
+      };
+      process.on('warning', ours);
+    });
     const checkpoints = checkpointInBackground(db, join(tmpdir(), 'no-such-dir', 'x.db'));
     cleanups.push(() => checkpoints.stop());
 

@@ -7,8 +7,8 @@
  * So a worker thread with a connection of its own runs PASSIVE checkpoints every
  * CHECKPOINT_EVERY_MS, beside the writes (PASSIVE never waits for, or blocks, the writer). The
  * writer keeps a checkpoint of its own only past SAFETY_NET_PAGES, for a worker that falls behind,
- * and goes back to SQLite's default if the worker stops. This is the pattern better-sqlite3's
- * docs give (docs/performance.md, "Checkpoint starvation"); the library has no thread for it.
+ * and goes back to SQLite's default if the worker stops. better-sqlite3 has no thread for this;
+ * its docs (docs/performance.md) checkpoint by hand on a timer too, on the main thread.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -73,6 +73,9 @@ export function checkpointInBackground(
   return {
     async stop() {
       stopping = true;
+      // Held until it has exited: else a process with nothing else to do would end here, its
+      // store never closed.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
