@@ -3,7 +3,7 @@
  * (the event loop) never reaches its own checkpoint threshold; if the worker cannot run, the
  * writer checkpoints as SQLite does by default.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,20 +66,35 @@ describe('checkpointInBackground', () => {
     expect(statSync(`${path}-wal`).size).toBeGreaterThan(7 * MB);
   });
 
-  it('closing a SQLite store lets a process with nothing else to do finish closing it', () => {
-    // The worker does not keep a process alive; while the store closes, it must.
-    const path = join(mkdtempSync(join(tmpdir(), 'org-signup-ckpt-')), 'j.db');
-    const store = fileURLToPath(new URL('./sqlite.ts', import.meta.url));
-    const script = `import { openSqliteStore } from ${JSON.stringify(store)};
-      const store = openSqliteStore(${JSON.stringify(path)});
-      await store.close();
+  it('checkpoints in a process evaluating modules, and stopping lets it finish closing', () => {
+    // Node evaluates the worker's source as a module here; and once the writes are done nothing
+    // else keeps the process alive while the worker stops.
+    const path = join(mkdtempSync(join(tmpdir(), 'org-signup-ckpt-')), 'c.db');
+    const module = fileURLToPath(new URL('./sqlite-checkpoints.ts', import.meta.url));
+    const script = `import { statSync } from 'node:fs';
+      import Database from 'better-sqlite3';
+      import { checkpointInBackground } from ${JSON.stringify(module)};
+      const db = new Database(${JSON.stringify(path)});
+      db.pragma('journal_mode = WAL');
+      db.exec('CREATE TABLE t (blob BLOB NOT NULL)');
+      const checkpoints = checkpointInBackground(db, ${JSON.stringify(path)}, 20);
+      const insert = db.prepare('INSERT INTO t (blob) VALUES (?)');
+      for (let i = 0; i < 500; i += 1) insert.run(Buffer.alloc(4000, i % 251));
+      for (let i = 0; i < 100 && statSync(${JSON.stringify(path)}).size < 1e6; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      console.log(statSync(${JSON.stringify(path)}).size > 1e6 ? 'checkpointed' : 'not checkpointed');
+      await checkpoints.stop();
+      db.close();
       console.log('closed');`;
-    const out = execFileSync(
+    const run = spawnSync(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '--eval', script],
-      { encoding: 'utf8' },
+      { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) },
     );
-    expect(out.trim()).toBe('closed');
+    expect(run.stderr).not.toContain('ORG_SIGNUP_CHECKPOINTS');
+    expect(run.stdout.trim().split('\n')).toEqual(['checkpointed', 'closed']);
+    expect(run.status).toBe(0);
     // The last connection closed: SQLite checkpointed and removed the WAL.
     expect(existsSync(`${path}-wal`)).toBe(false);
   });

@@ -11,8 +11,11 @@
  * its docs (docs/performance.md) checkpoint by hand on a timer too, on the main thread.
  */
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+
+const require = createRequire(import.meta.url);
 
 export const CHECKPOINT_EVERY_MS = 100;
 /** 40 MB of WAL: well past what the worker leaves between two checkpoints at full load. */
@@ -20,23 +23,26 @@ export const SAFETY_NET_PAGES = 10_000;
 const SQLITE_DEFAULT_PAGES = 1_000;
 
 // Plain JavaScript, evaluated: a worker thread does not inherit the TypeScript loader, and this
-// is all it runs.
+// is all it runs. Dynamic imports only, so it runs whether Node evaluates it as a script or as a
+// module (`--input-type=module` makes it a module, where `require` does not exist).
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.path, { fileMustExist: true });
-const timer = setInterval(() => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // Busy (another checkpoint under way) or a passing I/O error: the next tick tries again.
-  }
-}, workerData.everyMs);
-parentPort.once('message', () => {
-  clearInterval(timer);
-  db.close();
-  parentPort.close();
-});
+(async () => {
+  const { parentPort, workerData } = await import('node:worker_threads');
+  const { default: Database } = await import(workerData.driver);
+  const db = new Database(workerData.path, { fileMustExist: true });
+  const timer = setInterval(() => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy (another checkpoint under way) or a passing I/O error: the next tick tries again.
+    }
+  }, workerData.everyMs);
+  parentPort.once('message', () => {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  });
+})();
 `;
 
 export interface BackgroundCheckpoints {
@@ -52,7 +58,7 @@ export function checkpointInBackground(
 ): BackgroundCheckpoints {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), path, everyMs },
+    workerData: { driver: pathToFileURL(require.resolve('better-sqlite3')).href, path, everyMs },
   });
   // Never what keeps the process alive.
   worker.unref();
