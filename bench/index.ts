@@ -23,6 +23,7 @@ import autocannon, { type Result } from 'autocannon';
 import { chromium } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM } from '../e2e/playwright.config.ts';
+import { configSchema } from '../server/config/schema.ts';
 import { paced, type PacedResult } from './paced.ts';
 import {
   ADMIN_TOKEN,
@@ -76,9 +77,9 @@ const bff = await startInstance({
   configPath: writeConfig(
     sandboxUrl,
     { timeouts: { connectMs: 2_000, requestMs: 5_000 } },
-    // The outbox as deployed (config/schema.ts defaults), not the reliability tests' 50 ms poll,
+    // The outbox as deployed (the schema's defaults), not the reliability tests' 50 ms poll,
     // whose 20 claims a second cost an idle BFF 12-26 ms of CPU a second (bench/RESULTS.md).
-    { outbox: { pollIntervalMs: 1_000, batchSize: 20, concurrency: 4 } },
+    { outbox: configSchema.shape.outbox.parse(undefined) },
   ),
   storeUrl: `sqlite:${join(mkdtempSync(join(tmpdir(), 'org-signup-bench-')), 'journal.db')}`,
 });
