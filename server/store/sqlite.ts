@@ -133,14 +133,15 @@ const WITH_LAST_DETAIL = `SELECT r.*, (SELECT e.detail FROM registration_events 
   FROM registrations r`;
 
 export function openSqliteStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const inMemory = path === ':memory:';
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  const checkpoints = path === ':memory:' ? undefined : checkpointInBackground(db, path);
+  const checkpoints = inMemory ? undefined : checkpointInBackground(db, path);
 
   const byKey = db.prepare<[string, string], RegistrationRow>(
     'SELECT * FROM registrations WHERE flow_id = ? AND idempotency_key = ?',
