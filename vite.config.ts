@@ -26,7 +26,14 @@ export default defineConfig({
     },
     rolldownOptions: {
       // No annotation comments (/* @__PURE__ */): they only serve a bundler, and this is the last.
-      output: { minify: true, comments: { annotation: false } },
+      output: {
+        minify: true,
+        comments: { annotation: false },
+        // V8's explicit compile hint (Chrome 136+; a plain comment elsewhere): compile every
+        // function while the file streams in, on a background thread, instead of each on the
+        // main thread at its first call. Nearly all of this file runs before the form shows.
+        postBanner: '//# allFunctionsCalledOnLoad',
+      },
     },
   },
   test: {
