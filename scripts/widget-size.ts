@@ -34,7 +34,7 @@ if (mode === '--update') {
   console.log('recorded in widget-size.json');
 } else if (mode === '--check') {
   const recorded = JSON.parse(readFileSync(record, 'utf8')) as { gzip: number };
-  // vite.config.ts's postBanner: V8 compiles the file while it streams in (README, the widget on a CDN).
+  // vite.config.ts's postBanner, V8's compile hint (README: the widget on a CDN).
   if (!file.toString('utf8', 0, 40).startsWith('//# allFunctionsCalledOnLoad\n')) {
     console.error(
       'size check: the first line is not the compile hint //# allFunctionsCalledOnLoad',
