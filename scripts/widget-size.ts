@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { COMPILE_HINT } from './compile-hint.ts';
 
 const BUDGET_GZIP_BYTES = 15_000;
 const bundle = new URL('../dist/widget/org-signup.js', import.meta.url);
@@ -34,11 +35,8 @@ if (mode === '--update') {
   console.log('recorded in widget-size.json');
 } else if (mode === '--check') {
   const recorded = JSON.parse(readFileSync(record, 'utf8')) as { gzip: number };
-  // vite.config.ts's postBanner, V8's compile hint (README: the widget on a CDN).
-  if (!file.toString('utf8', 0, 40).startsWith('//# allFunctionsCalledOnLoad\n')) {
-    console.error(
-      'size check: the first line is not the compile hint //# allFunctionsCalledOnLoad',
-    );
+  if (!file.toString('utf8', 0, COMPILE_HINT.length + 1).startsWith(`${COMPILE_HINT}\n`)) {
+    console.error(`size check: the first line is not the compile hint ${COMPILE_HINT}`);
     process.exit(1);
   }
   if (gzip > BUDGET_GZIP_BYTES) {
