@@ -4,7 +4,9 @@
  *
  * 1. BFF overhead: autocannon against POST /v1/flows/nitro/registrations (unique e-mails, the
  *    simulator with no added latency, SQLite journal on) next to bench/baseline.ts, a bare
- *    node:http server forwarding the same body to the same simulator with undici.
+ *    node:http server forwarding the same body to the same simulator with undici. In the same
+ *    rounds, bench/floor.ts: the least the stack itself costs (Express; then also helmet, the
+ *    validation and the journal), so a run tells the stack's share of the gap from the BFF's.
  * 2. Memory: the BFF's RSS over 100,000 registrations, sampled after each tenth: the end's
  *    against the start's (after warm-up).
  * 3. Provider calls: logins per 1,000 nitro registrations; outbox retries under 10% faults.
@@ -91,6 +93,22 @@ await startNode(
   { PORT: String(baselinePort), SANDBOX_URL: sandboxUrl },
   baselineUrl,
 );
+/** bench/floor.ts: the stack's floor, without and with validation and the journal. */
+const floorUrls = { express: '', journal: '' };
+for (const floor of ['express', 'journal'] as const) {
+  const port = await freePort();
+  floorUrls[floor] = `http://127.0.0.1:${port}`;
+  await startNode(
+    'bench/floor.ts',
+    {
+      PORT: String(port),
+      SANDBOX_URL: sandboxUrl,
+      FLOOR: floor,
+      STORE: join(mkdtempSync(join(tmpdir(), 'org-signup-floor-')), 'journal.db'),
+    },
+    floorUrls[floor],
+  );
+}
 
 let serial = 0;
 const run = Date.now().toString(36);
@@ -158,24 +176,33 @@ const verdict = (met: boolean, target: string) => `${target} ${met ? '(met)' : '
 console.log('1/4 overhead…');
 await cannon(bff.url, { amount: scale(2_000) }); // warm-up: JIT, the journal, keep-alive
 await cannon(baselineUrl, { amount: scale(2_000) });
+for (const url of Object.values(floorUrls)) await cannon(url, { amount: scale(2_000) });
 // Each measure runs in rounds, baseline and BFF back to back, and reports the median round: a
 // single run on 2 shared cores moves by a fifth from one run to the next.
 const duration = quick ? 5 : 10;
 const rounds = quick ? 1 : 3;
 type Measure = { duration: number; overallRate?: number; connections?: number };
 /** Runs `measure` against the baseline, then the BFF, `rounds` times. */
-async function inRounds<T>(measure: (url: string) => Promise<T>): Promise<{ base: T[]; bff: T[] }> {
+async function inRounds<T>(
+  measure: (url: string) => Promise<T>,
+  floors: Partial<typeof floorUrls> = {},
+): Promise<{ base: T[]; bff: T[]; floors: Record<string, T[]> }> {
   const base: T[] = [];
   const ours: T[] = [];
+  const floorRuns: Record<string, T[]> = {};
   for (let i = 0; i < rounds; i += 1) {
     base.push(await measure(baselineUrl));
+    for (const [name, url] of Object.entries(floors))
+      (floorRuns[name] ??= []).push(await measure(url));
     ours.push(await measure(bff.url));
   }
-  return { base, bff: ours };
+  return { base, bff: ours, floors: floorRuns };
 }
-const cannonRounds = (measure: Measure) => inRounds((url) => cannon(url, measure));
+const cannonRounds = (measure: Measure, floors?: Partial<typeof floorUrls>) =>
+  inRounds((url) => cannon(url, measure), floors);
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const max = await cannonRounds({ duration });
+// The floors' rounds sit between the baseline's and the BFF's, so all see the same machine.
+const max = await cannonRounds({ duration }, floorUrls);
 // The latency target is for a steady 500 req/s (bench/paced.ts). autocannon's overallRate sends
 // each second's 500 requests in one burst, as fast as its connections allow: the tail is then
 // the wait behind up to 50 (or 10) requests. Both are reported.
@@ -246,6 +273,36 @@ const overhead = [
     '',
     '0',
   ],
+];
+
+/** Each server's maximum throughput against the baseline's in the same rounds. */
+function floorRow(label: string, runs: Result[], does: string) {
+  const ratiosOf = runs.map((r, i) => r.requests.average / max.base[i]!.requests.average);
+  return [
+    label,
+    throughput(runs).toFixed(0),
+    `${medianOf(ratiosOf).toFixed(2)} (rounds: ${ratiosOf.map((r) => r.toFixed(2)).join(', ')})`,
+    does,
+  ];
+}
+const floors = [
+  ['server', 'max requests/s', '/ baseline', 'what it does'],
+  floorRow('baseline (bench/baseline.ts)', max.base, 'node:http, forwards the body with undici'),
+  floorRow(
+    'Express floor (bench/floor.ts)',
+    max.floors['express']!,
+    'Express 5, JSON body parser, the same forward',
+  ),
+  floorRow(
+    'journal floor (bench/floor.ts)',
+    max.floors['journal']!,
+    "also helmet, the BFF's validation (zod, phone, domain) and its SQLite journal",
+  ),
+  floorRow(
+    'BFF',
+    max.bff,
+    'everything: also ids and logs, CORS, limits, metrics, breaker, timeouts, idempotency, bot checks',
+  ),
 ];
 
 // ---- 2. Memory ------------------------------------------------------------------------------
@@ -438,6 +495,10 @@ Measured ${new Date().toISOString().slice(0, 10)} on this machine (${quick ? 'QU
 ### BFF overhead against a bare forwarder (bench/baseline.ts): median of ${rounds} rounds of ${duration} s each, 50 connections unless a row says otherwise
 
 ${table(overhead)}
+
+### Where the throughput goes: the stack's floor (bench/floor.ts), in the same rounds as the max requests/s row
+
+${table(floors)}
 
 ### Memory (RSS from /metrics)
 
