@@ -59,7 +59,8 @@ const validatedAndJournaled: RequestHandler = async (req, res) => {
 };
 
 const app = express();
-if (floor === 'journal') app.use(helmet());
+// As the BFF's API has it: no CSP, which is for the pages it renders.
+if (floor === 'journal') app.use(helmet({ contentSecurityPolicy: false }));
 app.post(
   '/v1/flows/:flow/registrations',
   express.json({ limit: '16kb' }),

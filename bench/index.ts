@@ -182,7 +182,7 @@ for (const url of Object.values(floorUrls)) await cannon(url, { amount: scale(2_
 const duration = quick ? 5 : 10;
 const rounds = quick ? 1 : 3;
 type Measure = { duration: number; overallRate?: number; connections?: number };
-/** Runs `measure` against the baseline, then the BFF, `rounds` times. */
+/** Runs `measure` against the baseline, then each of `floors`, then the BFF, `rounds` times. */
 async function inRounds<T>(
   measure: (url: string) => Promise<T>,
   floors: Partial<typeof floorUrls> = {},
