@@ -25,9 +25,13 @@ import { forward } from './nitro-forward.ts';
 const floor = process.env['FLOOR'];
 if (floor !== 'express' && floor !== 'journal') throw new Error('FLOOR: express or journal');
 
+/** The status answered for the provider's: 201, or 502 for anything else (as the baseline). */
+const answered = (status: number) => (status === 201 ? 201 : 502);
+
+// The provider's body as it came, as the baseline sends it: no parse and serialise again.
 const forwardOnly: RequestHandler = async (req, res) => {
   const { status, text } = await forward((req.body as { fields: Record<string, string> }).fields);
-  res.status(status === 201 ? 201 : 502).json(JSON.parse(text));
+  res.status(answered(status)).type('json').send(text);
 };
 
 const store = floor === 'journal' ? openSqliteStore(process.env['STORE'] ?? ':memory:') : undefined;
@@ -52,10 +56,10 @@ const validatedAndJournaled: RequestHandler = async (req, res) => {
   const response = { id: begun.id, status: 'completed', organisation: answer.organisation };
   await store!.finish(begun.id, begun.leaseToken, {
     status: 'completed',
-    httpStatus: status,
+    httpStatus: answered(status),
     response,
   });
-  res.status(status === 201 ? 201 : 502).json(response);
+  res.status(answered(status)).json(response);
 };
 
 const app = express();

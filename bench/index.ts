@@ -217,7 +217,13 @@ const steady = await inRounds((url) =>
 const at500 = await cannonRounds({ duration, overallRate: 500 });
 const at500by10 = await cannonRounds({ duration, overallRate: 500, connections: 10 });
 const throughput = (rs: Result[]) => medianOf(rs.map((r) => r.requests.average));
-const ratios = max.bff.map((r, i) => r.requests.average / max.base[i]!.requests.average);
+/** Each round's maximum throughput against the baseline's in the same round. */
+const ratiosToBase = (runs: Result[]) =>
+  runs.map((r, i) => r.requests.average / max.base[i]!.requests.average);
+/** The median round's ratio, and every round's. */
+const ratioCell = (ratios: number[]) =>
+  `${medianOf(ratios).toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`;
+const ratios = ratiosToBase(max.bff);
 const ratio = medianOf(ratios);
 function latencyRow(
   label: string,
@@ -250,7 +256,7 @@ const overhead = [
     'max requests/s',
     throughput(max.base).toFixed(0),
     throughput(max.bff).toFixed(0),
-    `${ratio.toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    ratioCell(ratios),
     verdict(ratio >= 0.5, '>= 0.5'),
   ],
   latencyRow('p50 ms at a steady 500 req/s (bench/paced.ts)', steady, 'p50'),
@@ -275,16 +281,12 @@ const overhead = [
   ],
 ];
 
-/** Each server's maximum throughput against the baseline's in the same rounds. */
-function floorRow(label: string, runs: Result[], does: string) {
-  const ratiosOf = runs.map((r, i) => r.requests.average / max.base[i]!.requests.average);
-  return [
-    label,
-    throughput(runs).toFixed(0),
-    `${medianOf(ratiosOf).toFixed(2)} (rounds: ${ratiosOf.map((r) => r.toFixed(2)).join(', ')})`,
-    does,
-  ];
-}
+const floorRow = (label: string, runs: Result[], does: string) => [
+  label,
+  throughput(runs).toFixed(0),
+  ratioCell(ratiosToBase(runs)),
+  does,
+];
 const floors = [
   ['server', 'max requests/s', '/ baseline', 'what it does'],
   floorRow('baseline (bench/baseline.ts)', max.base, 'node:http, forwards the body with undici'),
