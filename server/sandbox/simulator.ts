@@ -1,7 +1,10 @@
 /**
  * What every provider simulator shares (DESIGN.md §4): it records what it receives
- * (`GET _requests`), injects faults on demand (`POST _faults`), forgets everything
+ * (`GET _requests`), injects faults on demand (`POST _faults`), switches between readings of its
+ * provider's documents where they are silent (`GET`/`POST _readings`), shows what the provider
+ * holds (`GET _state`) and what it sent to end users (`GET _outbox`), forgets everything
  * (`DELETE _state`), and parses bodies the way the real APIs accept them (JSON or form).
+ * Control routes start with `_` and are not recorded as provider traffic.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
@@ -69,6 +72,28 @@ export interface OutboxMessage {
   at: string;
 }
 
+/** One account, user or organisation the simulated provider holds (`GET _state`). */
+export interface ProviderAccount {
+  email: string;
+  id: string | number;
+  [detail: string]: unknown;
+}
+
+/**
+ * A simulator's switchable readings of what its provider's documents leave open: a strict zod
+ * object whose defaults are the conservative readings. `POST _readings` replaces them all (unset
+ * options take their defaults again), `DELETE _state` restores the defaults.
+ */
+export class Readings<S extends z.ZodObject = z.ZodObject> {
+  current: z.infer<S>;
+  constructor(readonly schema: S) {
+    this.current = schema.parse({});
+  }
+  reset(): void {
+    this.current = this.schema.parse({});
+  }
+}
+
 export interface SimulatorApi {
   /** The provider's routes, relative to the provider's base (DESIGN.md §4 paths). */
   router: Router;
@@ -76,6 +101,10 @@ export interface SimulatorApi {
   reset(): void;
   /** What the provider sent to end users, oldest first (`GET _outbox`), for tests and demos. */
   outbox?(): OutboxMessage[];
+  /** What the provider holds, oldest first (`GET _state`): what a registration left behind. */
+  accounts?(): ProviderAccount[];
+  /** The readings this simulator can switch between (`_readings`). */
+  readings?: Readings;
 }
 
 function fail(res: Response, mode: FaultMode): void {
@@ -117,10 +146,28 @@ export function simulatorRouter(api: SimulatorApi): Router {
     random = seededRandom(faults.seed);
     res.json(faults);
   });
+  router.get('/_readings', (_req, res) => {
+    res.json(api.readings?.current ?? {});
+  });
+  router.post('/_readings', (req, res) => {
+    const readings = api.readings;
+    if (!readings) return void res.status(404).json({ error: 'This simulator has no readings.' });
+    const parsed = readings.schema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).json({ error: z.prettifyError(parsed.error) });
+      return;
+    }
+    readings.current = parsed.data;
+    res.json(readings.current);
+  });
+  router.get('/_state', (_req, res) => {
+    res.json({ accounts: api.accounts?.() ?? [] });
+  });
   router.delete('/_state', (_req, res) => {
     requests = [];
     faults = faultsSchema.parse({});
     random = seededRandom(faults.seed);
+    api.readings?.reset();
     api.reset();
     res.status(204).end();
   });
