@@ -1,46 +1,62 @@
 /**
- * Hectare Agritech Customer API simulator (seed 001): Login, Create organisation (the owner is
- * created as an unconfirmed Cognito user and e-mailed a six-digit code), Confirm Signup, a resend
- * of the code, and User Request Full Account, with the seed's JSON bodies and its `{ message,
- * status }` error answers (400, 401, 403, 409).
+ * Hectare Agritech Customer API simulator, written from the provider's OpenAPI documentation (seed
+ * 001): Login, Create organisation, Confirm Signup, User Request Full Account, Get Users and Get
+ * Red Tractor Certificates, with the documented JSON bodies, and `{ message, status }` answers
+ * where the documentation shows them.
  *
- * Assumed where the seed is silent (PROVIDERS.md), and matched by the adapter's defaults: the
- * paths (under `/customers/`: `auth/login`, `auth/confirm-signup`, `auth/resend-confirmation-code`,
- * `users/request-full-account`, `organisations`); `status` carries Cognito's exception name for
- * Cognito's refusals (NotAuthorizedException, UsernameExistsException, CodeMismatchException,
- * ExpiredCodeException, UserNotFoundException, LimitExceededException, InvalidPasswordException)
- * and `BadRequest` / `Unauthorized` / `Forbidden` / `Conflict` otherwise; 200 for every success.
- * - Login: three platform accounts (`HECTARE_SANDBOX`): one that may create organisations, a
- *   read-only one (Create organisation answers 403), one that must set a new password first
- *   (NEW_PASSWORD_REQUIRED challenge; a Login with a `newPassword` meeting Cognito's default policy
- *   sets it). Tokens live `tokenTtlSeconds` (3600) and are forgotten by `DELETE _state`.
- * - Create organisation: Bearer token required; `location`, `name`, `countryISO` (GB, US, ZA, FR),
- *   `ownerContact` (givenName, familyName, e-mail, E.164 phone), `billing` (object or null) and
- *   `modules` (array) required; a GB `company.number` must look like a Companies House number (8
- *   characters); 409 when the owner's e-mail is a user already, or the company number or the name
- *   (case-insensitive) is taken. The answer is the seed's organisation with `ownerContact
- *   .authPlatformId`, the username Confirm Signup takes.
- * - Confirm Signup: the latest code within 24 h confirms; a wrong or replaced code is
- *   CodeMismatchException, an old one ExpiredCodeException; a confirmed user answers Cognito's
- *   NotAuthorizedException "User cannot be confirmed. Current status is CONFIRMED" (the adapter
- *   reads it as done).
- * - Resend: a new code replaces the old one; "User is already confirmed." for a confirmed user;
- *   at most 5 an hour per user (LimitExceededException).
- * - Request Full Account: all seven properties required (`companyNumber` and `phone` may be null);
- *   409 when the e-mail is a user already or has a request pending, so a second request with the
- *   same e-mail is refused as the team would not set up two accounts.
- * Control routes besides the shared ones: `POST _pool { autoConfirm?, tokenTtlSeconds? }` (the
- * pool confirms new owners itself, as Hectare says it currently does; a short token lifetime) and
- * `POST _clock { advanceSeconds }` (moves the simulator's clock on: codes and tokens expire).
- * Both are undone by `DELETE _state` and, like every call, recorded in `_requests`. Codes go to
- * `_outbox` as `{ to, kind: 'signup-code', code, at }`.
+ * The documentation lost its URL paths; these are the project's assumed ones, under `/customers/`:
+ * `POST auth/login`, `POST organisations`, `POST auth/confirm-signup`, `POST
+ * users/request-full-account`, `GET users`, `GET red-tractor/certificates`. Login, Confirm Signup
+ * and Request Full Account are public (the documentation lists no authorisation for them); the
+ * others need `Authorization: Bearer <token from Login>`.
+ *
+ * Where the documentation is silent, the reading least kind to a lax client:
+ * - refusals are `{ message, status }` with `status` a plain lower-case string ("bad-request",
+ *   "unauthorized", "forbidden", "not-found", "conflict"; the documentation's own samples use such
+ *   strings: "ok", "success", "not-found"), with HTTP 400 invalid input (a wrong, expired or used
+ *   confirmation code included), 401 a bad login or a missing, wrong or expired token, 403 not
+ *   allowed, 409 a duplicate; successes are 200 (`status` "success");
+ * - bodies must be JSON objects with the documented properties and no others; every "required"
+ *   property must be present, `null` only where the documentation says "or null"; the owner's
+ *   four contact fields are all required (a Cognito user needs them), the phone in E.164; a GB
+ *   organisation's company number must look like a Companies House number;
+ * - 409 when the owner's e-mail is a user already, or the company number or the name
+ *   (case-insensitive) is taken; a second full-account request with an e-mail that has one
+ *   pending, or that is a user already, is refused too (`fullAccountRepeat`);
+ * - tokens expire after `expiresIn` seconds; confirmation codes are six digits, valid 24 hours,
+ *   and a new code replaces the old one; passwords follow Cognito's default policy.
+ *
+ * Readings (`POST _readings`), defaults first:
+ * - `errorStatus`: `plain` | `cognito` (`status` carries Cognito's exception name, e.g.
+ *   CodeMismatchException, where Cognito refused).
+ * - `bearer`: `access` (the API takes `tokens.access`, as the project assumed) | `id` (it takes
+ *   `tokens.id`, as API Gateway's Cognito authorisers do without OAuth scopes).
+ * - `resendCode`: `true` | `false`. The documentation has no way to send a new confirmation code;
+ *   Cognito has one, so the sandbox offers it at `POST /customers/auth/resend-confirmation-code`
+ *   `{ username }` (at most 5 an hour per user). `false` removes the route (404), as the documented
+ *   API would answer.
+ * - `fullAccountRepeat`: `refuse` (409) | `accept` (a second request is sent to the team too).
+ *
+ * Other control routes: `POST _pool { autoConfirm?, tokenTtlSeconds? }` (the pool confirms new
+ * owners itself, as Hectare says it currently does; a shorter token lifetime) and `POST _clock {
+ * advanceSeconds }` (codes and tokens expire). `DELETE _state` undoes both. Codes go to `_outbox`
+ * as `{ to, kind: 'signup-code', code, at }`. `_state`: `{ accounts: [{ kind: 'organisation', id,
+ * email (the owner's), name, companyNumber, owner: { authPlatformId, status: 'UNCONFIRMED' |
+ * 'CONFIRMED' } | null }, { kind: 'full-account-request', id, email, requestType, businessName,
+ * companyNumber, receivedAtUTC }] }`.
  */
 import { randomBytes, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { Secret } from '../config/secret.ts';
-import type { OutboxMessage, SimulatorApi } from './simulator.ts';
+import {
+  Readings,
+  type OutboxMessage,
+  type ProviderAccount,
+  type SimulatorApi,
+} from './simulator.ts';
+import { certificatesFor } from './hectare-certificates.ts';
 
 export const HECTARE_SANDBOX = {
   /** The platform account a sandbox flow logs in with: it may create organisations. */
@@ -54,47 +70,29 @@ export const HECTARE_SANDBOX = {
     password: 'Hectare-Temporary-Pa55!',
   },
   tokenTtlSeconds: 3600,
-  /** Cognito's confirmation codes are valid 24 h (PROVIDERS.md). */
+  /** Cognito's confirmation codes are valid 24 h. */
   codeTtlSeconds: 24 * 3600,
   resendsPerHour: 5,
 } as const;
 
+/** The documentation's `countryISO` enum. */
 export const HECTARE_SANDBOX_COUNTRIES = ['GB', 'US', 'ZA', 'FR'] as const;
 
 const HOUR_MS = 3_600_000;
+const PLAIN_STATUS: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+};
 
-interface PlatformAccount {
-  password: string;
-  role: 'admin' | 'read-only';
-  mustSetPassword: boolean;
-  authPlatformId: string;
-}
-
-interface Token {
-  username: string;
-  role: PlatformAccount['role'];
-  expiresAt: number;
-}
-
-interface CustomerUser {
-  id: string;
-  authPlatformId: string;
-  email: string;
-  givenName: string;
-  familyName: string;
-  phone: string;
-  organisationId: string;
-  status: 'UNCONFIRMED' | 'CONFIRMED';
-  code?: { value: string; expiresAt: number };
-  resends: number[];
-}
-
-interface Organisation {
-  id: string;
-  name: string;
-  companyNumber: string | null;
-  json: Record<string, unknown>;
-}
+const readingsSchema = z.strictObject({
+  errorStatus: z.enum(['plain', 'cognito']).default('plain'),
+  bearer: z.enum(['access', 'id']).default('access'),
+  resendCode: z.boolean().default(true),
+  fullAccountRepeat: z.enum(['refuse', 'accept']).default('refuse'),
+});
 
 const poolSchema = z.strictObject({
   autoConfirm: z.boolean().optional(),
@@ -107,13 +105,143 @@ const clockSchema = z.strictObject({
     .max(365 * 86_400),
 });
 
-const isEmail = (v: unknown): v is string =>
-  typeof v === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v);
-const isText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCountry = (v: unknown): v is string =>
-  typeof v === 'string' && (HECTARE_SANDBOX_COUNTRIES as readonly string[]).includes(v);
+// ---- Request bodies, as the documentation lists them ----------------------------------------
+
+const text = z.string().trim().min(1);
+const e164 = z
+  .string()
+  .refine(
+    (p) => p.startsWith('+') && !!parsePhoneNumberFromString(p)?.isValid(),
+    'must be a phone number in international format (E.164)',
+  );
+const country = z.enum(HECTARE_SANDBOX_COUNTRIES);
+const COMPANIES_HOUSE = /^(?:[A-Z]{2}\d{6}|\d{8})$/;
+
+const contactSchema = z.strictObject({
+  phone: e164,
+  email: z.email(),
+  familyName: text,
+  givenName: text,
+});
+const locationSchema = z.strictObject({
+  what3words: z.string().optional(),
+  address: z
+    .strictObject({
+      name: z.string().optional(),
+      line1: z.string().optional(),
+      line2: z.string().optional(),
+      line3: z.string().optional(),
+      city: z.string().optional(),
+      region: z.string().optional(),
+      regionISO: z.string().optional(),
+      postcode: z.string().optional(),
+      countryName: z.string().optional(),
+      countryISO: country.optional(),
+    })
+    .nullable()
+    .optional(),
+  coordinates: z.strictObject({ lat: z.number(), lon: z.number() }).nullable().optional(),
+});
+const companySchema = z.strictObject({
+  assurances: z
+    .array(z.strictObject({ id: z.string().optional(), type: z.string(), body: z.string() }))
+    .optional(),
+  id: z.string().optional(),
+  bio: z.string().optional(),
+  website: z.string().optional(),
+  holdingNumber: z.string().optional(),
+  sqc: z.strictObject({ number: z.string(), isAssured: z.boolean() }).optional(),
+  assuranceScheme: z.string().optional(),
+  number: z.string().nullable().optional(),
+  salesTaxId: z.string().optional(),
+  logo: z.strictObject({ id: z.string(), url: z.string() }).optional(),
+});
+const money = z.strictObject({ amount: z.number(), currency: text });
+const organisationSchema = z
+  .strictObject({
+    location: locationSchema.nullable(),
+    company: companySchema.nullable().optional(),
+    name: z.string().nullable(),
+    countryISO: country,
+    ownerContact: contactSchema.nullable(),
+    contacts: z.array(contactSchema).nullable().optional(),
+    organisers: z.array(z.string()).optional(),
+    billing: z.strictObject({ amount: z.number(), currency: text, period: text }).nullable(),
+    modules: z.array(
+      z.strictObject({ id: text, name: z.string().optional(), price: money.optional() }),
+    ),
+  })
+  .refine(
+    (o) =>
+      o.countryISO !== 'GB' ||
+      !o.company?.number ||
+      COMPANIES_HOUSE.test(companyKey(o.company.number)),
+    {
+      path: ['company', 'number'],
+      message: 'must be a Companies House number of 8 characters for GB',
+    },
+  );
+const fullAccountSchema = z.strictObject({
+  requestType: z.enum(['account', 'tradingBuyerAccount']),
+  firstName: text,
+  lastName: text,
+  businessName: text,
+  companyNumber: z.string().nullable(),
+  emailAddress: z.email(),
+  phone: e164.nullable(),
+});
+const loginSchema = z.strictObject({
+  username: text,
+  password: text,
+  newPassword: z.string().optional(),
+});
+const confirmSchema = z.strictObject({
+  username: text,
+  confirmationCode: text,
+});
+const resendSchema = z.strictObject({ username: text });
+
+// ---- State -----------------------------------------------------------------------------------
+
+interface PlatformAccount {
+  password: string;
+  role: 'admin' | 'read-only';
+  mustSetPassword: boolean;
+  authPlatformId: string;
+}
+
+interface Token {
+  kind: 'access' | 'id';
+  role: PlatformAccount['role'];
+  expiresAt: number;
+}
+
+interface Owner {
+  id: string;
+  authPlatformId: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  phone: string;
+  organisationId: string;
+  organisationName: string | null;
+  status: 'UNCONFIRMED' | 'CONFIRMED';
+  code?: { value: string; expiresAt: number };
+  resends: number[];
+}
+
+interface Organisation {
+  id: string;
+  name: string | null;
+  companyNumber: string | null;
+  owner: Owner | null;
+}
+
+interface FullAccountRequest {
+  id: string;
+  body: z.infer<typeof fullAccountSchema>;
+  receivedAtUTC: string;
+}
 
 /** Cognito's default password policy: 8+ characters with upper, lower, digit and symbol. */
 const meetsPolicy = (p: string) =>
@@ -122,7 +250,7 @@ const meetsPolicy = (p: string) =>
 const sameText = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** The seed's phone object: `{ callingCode, number }`. */
+/** The documentation's phone object: `{ callingCode, number }`. */
 function phoneJson(e164: string) {
   const parsed = parsePhoneNumberFromString(e164);
   return parsed
@@ -130,72 +258,83 @@ function phoneJson(e164: string) {
     : { callingCode: '', number: e164 };
 }
 
-const companyKey = (n: string) => n.replace(/\s+/g, '').toUpperCase();
+function companyKey(n: string): string {
+  return n.replace(/\s+/g, '').toUpperCase();
+}
 const nameKey = (n: string) => n.trim().replace(/\s+/g, ' ').toLowerCase();
+const firstIssue = (error: z.ZodError) => {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid request';
+};
+
+function freshPlatformAccounts(): Map<string, PlatformAccount> {
+  const account = (password: string, role: PlatformAccount['role'], mustSetPassword = false) => ({
+    password,
+    role,
+    mustSetPassword,
+    authPlatformId: randomUUID(),
+  });
+  return new Map([
+    [HECTARE_SANDBOX.username, account(HECTARE_SANDBOX.password, 'admin')],
+    [HECTARE_SANDBOX.readOnly.username, account(HECTARE_SANDBOX.readOnly.password, 'read-only')],
+    [
+      HECTARE_SANDBOX.newPasswordRequired.username,
+      account(HECTARE_SANDBOX.newPasswordRequired.password, 'admin', true),
+    ],
+  ]);
+}
 
 export function createHectareSimulator(): SimulatorApi {
-  const freshAccounts = () =>
-    new Map<string, PlatformAccount>([
-      [
-        HECTARE_SANDBOX.username,
-        {
-          password: HECTARE_SANDBOX.password,
-          role: 'admin',
-          mustSetPassword: false,
-          authPlatformId: randomUUID(),
-        },
-      ],
-      [
-        HECTARE_SANDBOX.readOnly.username,
-        {
-          password: HECTARE_SANDBOX.readOnly.password,
-          role: 'read-only',
-          mustSetPassword: false,
-          authPlatformId: randomUUID(),
-        },
-      ],
-      [
-        HECTARE_SANDBOX.newPasswordRequired.username,
-        {
-          password: HECTARE_SANDBOX.newPasswordRequired.password,
-          role: 'admin',
-          mustSetPassword: true,
-          authPlatformId: randomUUID(),
-        },
-      ],
-    ]);
-
-  let accounts = freshAccounts();
+  const readings = new Readings(readingsSchema);
+  let platformAccounts = freshPlatformAccounts();
   let tokens = new Map<string, Token>();
-  let users = new Map<string, CustomerUser>(); // by lower-case e-mail
-  let byAuthId = new Map<string, CustomerUser>();
+  let owners = new Map<string, Owner>(); // by lower-case e-mail
+  let byAuthId = new Map<string, Owner>();
   let organisations: Organisation[] = [];
-  let accountRequests = new Map<string, Record<string, unknown>>(); // by lower-case e-mail
+  let fullAccountRequests: FullAccountRequest[] = [];
   let outbox: OutboxMessage[] = [];
   let pool = { autoConfirm: false, tokenTtlSeconds: HECTARE_SANDBOX.tokenTtlSeconds as number };
   let clockOffsetMs = 0;
 
   const now = () => Date.now() + clockOffsetMs;
   const router = express.Router();
-  const refuse = (res: Response, http: number, status: string, message: string) =>
-    res.status(http).json({ message, status });
-  const invalid = (res: Response, message: string) => refuse(res, 400, 'BadRequest', message);
-  const ok = (res: Response, message: string) =>
-    res.status(200).json({ message, status: 'SUCCESS' });
 
-  /** The seed's bodies are JSON; anything else is refused before it is read. */
-  function jsonBody(req: Request, res: Response): Record<string, unknown> | undefined {
-    if (!req.is('application/json') || !isObject(req.body)) {
-      invalid(res, 'The request body must be a JSON object (Content-Type: application/json)');
+  /** A refusal; `cognito` names Cognito's exception where Cognito is the one refusing. */
+  const refuse = (res: Response, http: number, message: string, cognito?: string) => {
+    const status =
+      readings.current.errorStatus === 'cognito' && cognito ? cognito : PLAIN_STATUS[http];
+    res.status(http).json({ message, status });
+  };
+  const ok = (res: Response, message: string) => res.json({ message, status: 'success' });
+
+  /** The body parsed by `schema`, or undefined once a 400 has been answered. */
+  function parse<T>(req: Request, res: Response, schema: z.ZodType<T>, cognito?: string) {
+    if (!req.is('application/json')) {
+      refuse(res, 400, 'The request body must be JSON (Content-Type: application/json)');
       return undefined;
     }
-    return req.body;
+    const parsed = schema.safeParse(req.body);
+    if (!parsed.success) {
+      refuse(res, 400, firstIssue(parsed.error), cognito);
+      return undefined;
+    }
+    return parsed.data;
   }
 
-  function sendCode(user: CustomerUser): void {
+  function authorised(req: Request, res: Response): Token | undefined {
+    const value = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
+    const token = value ? tokens.get(value) : undefined;
+    if (!token || token.kind !== readings.current.bearer || token.expiresAt <= now()) {
+      refuse(res, 401, 'Unauthorized');
+      return undefined;
+    }
+    return token;
+  }
+
+  function sendCode(owner: Owner): void {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    user.code = { value: code, expiresAt: now() + HECTARE_SANDBOX.codeTtlSeconds * 1000 };
-    outbox.push({ to: user.email, kind: 'signup-code', code, at: new Date(now()).toISOString() });
+    owner.code = { value: code, expiresAt: now() + HECTARE_SANDBOX.codeTtlSeconds * 1000 };
+    outbox.push({ to: owner.email, kind: 'signup-code', code, at: new Date(now()).toISOString() });
   }
 
   // ---- Controls specific to this simulator (the shared ones are in simulator.ts) ----------
@@ -217,19 +356,15 @@ export function createHectareSimulator(): SimulatorApi {
   // ---- Login (public) -----------------------------------------------------------------------
 
   router.post('/customers/auth/login', (req, res) => {
-    const body = jsonBody(req, res);
+    const body = parse(req, res, loginSchema, 'InvalidParameterException');
     if (!body) return;
-    const { username, password, newPassword } = body;
-    if (!isText(username) || !isText(password)) {
-      return refuse(res, 400, 'InvalidParameterException', 'username and password are required');
-    }
-    const account = accounts.get(username.toLowerCase());
-    if (!account || !sameText(password, account.password)) {
-      return refuse(res, 401, 'NotAuthorizedException', 'Incorrect username or password.');
+    const account = platformAccounts.get(body.username.toLowerCase());
+    if (!account || !sameText(body.password, account.password)) {
+      return refuse(res, 401, 'Incorrect username or password.', 'NotAuthorizedException');
     }
     if (account.mustSetPassword) {
-      if (newPassword === undefined) {
-        return res.status(200).json({
+      if (body.newPassword === undefined) {
+        return res.json({
           challenge: {
             session: randomBytes(48).toString('base64url'),
             challengeParameters: { missingAttributes: [], authPlatformId: account.authPlatformId },
@@ -237,27 +372,27 @@ export function createHectareSimulator(): SimulatorApi {
           },
         });
       }
-      if (typeof newPassword !== 'string' || !meetsPolicy(newPassword)) {
+      if (!meetsPolicy(body.newPassword)) {
         return refuse(
           res,
           400,
-          'InvalidPasswordException',
           'Password does not conform to policy: 8 characters or more with upper and lower case letters, a number and a symbol',
+          'InvalidPasswordException',
         );
       }
-      account.password = newPassword;
+      account.password = body.newPassword;
       account.mustSetPassword = false;
     }
-    const access = randomBytes(32).toString('base64url');
-    tokens.set(access, {
-      username: username.toLowerCase(),
-      role: account.role,
-      expiresAt: now() + pool.tokenTtlSeconds * 1000,
-    });
-    res.status(200).json({
+    const issue = (kind: Token['kind']) => {
+      const value = randomBytes(32).toString('base64url');
+      const expiresAt = now() + pool.tokenTtlSeconds * 1000;
+      tokens.set(value, { kind, role: account.role, expiresAt });
+      return value;
+    };
+    res.json({
       tokens: {
-        id: randomBytes(32).toString('base64url'),
-        access,
+        id: issue('id'),
+        access: issue('access'),
         refresh: randomBytes(48).toString('base64url'),
         expiresIn: pool.tokenTtlSeconds,
       },
@@ -266,299 +401,253 @@ export function createHectareSimulator(): SimulatorApi {
 
   // ---- Create organisation (Bearer) -------------------------------------------------------
 
-  function authorised(req: Request, res: Response): Token | undefined {
-    const access = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '')?.[1];
-    const token = access ? tokens.get(access) : undefined;
-    if (!token || token.expiresAt <= now()) {
-      refuse(res, 401, 'Unauthorized', 'The access token is missing, invalid or expired');
-      return undefined;
-    }
-    return token;
-  }
-
-  /** The first problem with a Create organisation body, as the API words it. */
-  function organisationProblem(body: Record<string, unknown>): string | undefined {
-    const { location, company, name, countryISO, ownerContact, billing, modules } = body;
-    if (!isText(name)) return 'name is required';
-    if (!isCountry(countryISO)) {
-      return `countryISO must be one of ${HECTARE_SANDBOX_COUNTRIES.join(', ')}`;
-    }
-    if (!isObject(ownerContact)) return 'ownerContact is required';
-    if (!isText(ownerContact['givenName'])) return 'ownerContact.givenName is required';
-    if (!isText(ownerContact['familyName'])) return 'ownerContact.familyName is required';
-    if (!isEmail(ownerContact['email'])) return 'ownerContact.email must be an email address';
-    const phone = ownerContact['phone'];
-    if (
-      typeof phone !== 'string' ||
-      !phone.startsWith('+') ||
-      !parsePhoneNumberFromString(phone)?.isValid()
-    ) {
-      return 'ownerContact.phone must be a phone number in international format (E.164)';
-    }
-    if (!('location' in body) || (location !== null && !isObject(location))) {
-      return 'location is required (an object or null)';
-    }
-    if (isObject(location) && location['address'] !== undefined && location['address'] !== null) {
-      const address = location['address'];
-      if (!isObject(address)) return 'location.address must be an object';
-      for (const key of ['line1', 'city', 'postcode'] as const) {
-        if (address[key] !== undefined && !isText(address[key])) {
-          return `location.address.${key} must be a non-empty string`;
-        }
-      }
-      if (address['countryISO'] !== undefined && !isCountry(address['countryISO'])) {
-        return `location.address.countryISO must be one of ${HECTARE_SANDBOX_COUNTRIES.join(', ')}`;
-      }
-    }
-    if (company !== undefined && company !== null) {
-      if (!isObject(company)) return 'company must be an object';
-      const number = company['number'];
-      if (number !== undefined && number !== null && typeof number !== 'string') {
-        return 'company.number must be a string';
-      }
-      if (
-        countryISO === 'GB' &&
-        isText(number) &&
-        !/^(?:[A-Z]{2}\d{6}|\d{8})$/.test(companyKey(number))
-      ) {
-        return 'company.number must be a Companies House number of 8 characters (e.g. 01234567 or SC123456) for GB organisations';
-      }
-    }
-    if (!('billing' in body) || (billing !== null && !isObject(billing))) {
-      return 'billing is required (an object or null)';
-    }
-    if (!Array.isArray(modules)) return 'modules is required (an array)';
-    return undefined;
-  }
-
   router.post('/customers/organisations', (req, res) => {
     const token = authorised(req, res);
     if (!token) return;
     if (token.role !== 'admin') {
-      return refuse(res, 403, 'Forbidden', 'You are not allowed to create organisations');
+      return refuse(res, 403, 'You are not allowed to create organisations');
     }
-    const body = jsonBody(req, res);
+    const body = parse(req, res, organisationSchema);
     if (!body) return;
-    const problem = organisationProblem(body);
-    if (problem) return invalid(res, problem);
-    const owner = body['ownerContact'] as Record<string, string>;
-    const name = body['name'] as string;
-    const company = isObject(body['company']) ? body['company'] : undefined;
-    const number = isText(company?.['number']) ? company['number'] : null;
-
-    if (users.has(owner['email']!.toLowerCase())) {
+    const contact = body.ownerContact;
+    const number = body.company?.number?.trim() ? companyKey(body.company.number) : null;
+    if (contact && owners.has(contact.email.toLowerCase())) {
       return refuse(
         res,
         409,
-        'UsernameExistsException',
         'An account with the given email already exists.',
+        'UsernameExistsException',
       );
     }
-    if (number && organisations.some((o) => o.companyNumber === companyKey(number))) {
-      return refuse(
-        res,
-        409,
-        'Conflict',
-        'An organisation with this company number already exists.',
-      );
+    if (number && organisations.some((o) => o.companyNumber === number)) {
+      return refuse(res, 409, 'An organisation with this company number already exists.');
     }
-    if (organisations.some((o) => nameKey(o.name) === nameKey(name))) {
-      return refuse(res, 409, 'Conflict', 'An organisation with this name already exists.');
+    const name = body.name;
+    if (name && organisations.some((o) => o.name && nameKey(o.name) === nameKey(name))) {
+      return refuse(res, 409, 'An organisation with this name already exists.');
     }
 
     const organisationId = randomUUID();
-    const user: CustomerUser = {
+    const owner: Owner | null = contact && {
+      ...contact,
       id: randomUUID(),
       authPlatformId: randomUUID(),
-      email: owner['email']!,
-      givenName: owner['givenName']!,
-      familyName: owner['familyName']!,
-      phone: owner['phone']!,
       organisationId,
+      organisationName: name,
       status: pool.autoConfirm ? 'CONFIRMED' : 'UNCONFIRMED',
       resends: [],
     };
-    const json = {
+    if (owner) {
+      owners.set(owner.email.toLowerCase(), owner);
+      byAuthId.set(owner.authPlatformId, owner);
+      if (!pool.autoConfirm) sendCode(owner);
+    }
+    organisations.push({ id: organisationId, name, companyNumber: number, owner });
+    res.json({
       id: organisationId,
-      location: body['location'],
-      company: company ? { ...company, id: randomUUID() } : null,
+      location: body.location,
+      company: body.company ? { ...body.company, id: randomUUID() } : null,
       companyNumber: number,
-      countryISO: body['countryISO'],
+      countryISO: body.countryISO,
       name,
-      ownerContact: {
-        id: user.id,
-        email: user.email,
-        phone: phoneJson(user.phone),
-        familyName: user.familyName,
-        givenName: user.givenName,
-        authPlatformId: user.authPlatformId,
+      ownerContact: owner && {
+        id: owner.id,
+        email: owner.email,
+        phone: phoneJson(owner.phone),
+        familyName: owner.familyName,
+        givenName: owner.givenName,
+        authPlatformId: owner.authPlatformId,
       },
       settlementContacts: [],
       status: 'active',
       statusMessage: '',
       businessUnits: [],
       businessConnections: [],
-      billing: body['billing'],
-      modules: body['modules'],
+      billing: body.billing,
+      modules: body.modules,
       vetted: false,
       isMerchant: false,
       createdAtUTC: new Date(now()).toISOString(),
-    };
-    users.set(user.email.toLowerCase(), user);
-    byAuthId.set(user.authPlatformId, user);
-    organisations.push({
-      id: organisationId,
-      name,
-      companyNumber: number ? companyKey(number) : null,
-      json,
     });
-    if (!pool.autoConfirm) sendCode(user);
-    res.status(200).json(json);
   });
 
-  // ---- Confirm Signup and resend (public) -------------------------------------------------
+  // ---- Confirm Signup (public) and the sandbox's resend -----------------------------------
 
   router.post('/customers/auth/confirm-signup', (req, res) => {
-    const body = jsonBody(req, res);
+    const body = parse(req, res, confirmSchema, 'InvalidParameterException');
     if (!body) return;
-    const { username, confirmationCode } = body;
-    if (!isText(username) || !isText(confirmationCode)) {
+    const owner = byAuthId.get(body.username);
+    if (!owner) {
+      return refuse(res, 400, 'Username/client id combination not found.', 'UserNotFoundException');
+    }
+    if (owner.status === 'CONFIRMED') {
       return refuse(
         res,
         400,
-        'InvalidParameterException',
-        'username and confirmationCode are required',
-      );
-    }
-    const user = byAuthId.get(username);
-    if (!user) {
-      return refuse(res, 400, 'UserNotFoundException', 'Username/client id combination not found.');
-    }
-    if (user.status === 'CONFIRMED') {
-      return refuse(
-        res,
-        400,
-        'NotAuthorizedException',
         'User cannot be confirmed. Current status is CONFIRMED',
+        'NotAuthorizedException',
       );
     }
-    if (!user.code || !sameText(confirmationCode, user.code.value)) {
+    if (!owner.code || !sameText(body.confirmationCode, owner.code.value)) {
       return refuse(
         res,
         400,
-        'CodeMismatchException',
         'Invalid verification code provided, please try again.',
+        'CodeMismatchException',
       );
     }
-    if (user.code.expiresAt <= now()) {
+    if (owner.code.expiresAt <= now()) {
       return refuse(
         res,
         400,
-        'ExpiredCodeException',
         'Invalid code provided, please request a code again.',
+        'ExpiredCodeException',
       );
     }
-    user.status = 'CONFIRMED';
-    delete user.code;
+    owner.status = 'CONFIRMED';
+    delete owner.code;
     ok(res, 'User confirmed');
   });
 
-  router.post('/customers/auth/resend-confirmation-code', (req, res) => {
-    const body = jsonBody(req, res);
+  router.post('/customers/auth/resend-confirmation-code', (req, res, next) => {
+    if (!readings.current.resendCode) return next();
+    const body = parse(req, res, resendSchema, 'InvalidParameterException');
     if (!body) return;
-    const { username } = body;
-    if (!isText(username)) {
-      return refuse(res, 400, 'InvalidParameterException', 'username is required');
+    const owner = byAuthId.get(body.username);
+    if (!owner) {
+      return refuse(res, 400, 'Username/client id combination not found.', 'UserNotFoundException');
     }
-    const user = byAuthId.get(username);
-    if (!user) {
-      return refuse(res, 400, 'UserNotFoundException', 'Username/client id combination not found.');
+    if (owner.status === 'CONFIRMED') {
+      return refuse(res, 400, 'User is already confirmed.', 'InvalidParameterException');
     }
-    if (user.status === 'CONFIRMED') {
-      return refuse(res, 400, 'InvalidParameterException', 'User is already confirmed.');
-    }
-    user.resends = user.resends.filter((at) => at > now() - HOUR_MS);
-    if (user.resends.length >= HECTARE_SANDBOX.resendsPerHour) {
+    owner.resends = owner.resends.filter((at) => at > now() - HOUR_MS);
+    if (owner.resends.length >= HECTARE_SANDBOX.resendsPerHour) {
       return refuse(
         res,
         400,
-        'LimitExceededException',
         'Attempt limit exceeded, please try after some time.',
+        'LimitExceededException',
       );
     }
-    user.resends.push(now());
-    sendCode(user);
+    owner.resends.push(now());
+    sendCode(owner);
     ok(res, 'Confirmation code sent');
   });
 
   // ---- User Request Full Account (public) -------------------------------------------------
 
   router.post('/customers/users/request-full-account', (req, res) => {
-    const body = jsonBody(req, res);
+    const body = parse(req, res, fullAccountSchema);
     if (!body) return;
-    const { requestType, firstName, lastName, businessName, companyNumber, emailAddress, phone } =
-      body;
-    if (requestType !== 'account' && requestType !== 'tradingBuyerAccount') {
-      return invalid(res, 'requestType must be one of account, tradingBuyerAccount');
+    const key = body.emailAddress.toLowerCase();
+    if (readings.current.fullAccountRepeat === 'refuse') {
+      if (owners.has(key)) {
+        return refuse(
+          res,
+          409,
+          'An account with the given email already exists.',
+          'UsernameExistsException',
+        );
+      }
+      if (fullAccountRequests.some((r) => r.body.emailAddress.toLowerCase() === key)) {
+        return refuse(res, 409, 'A full account request for this email address is pending.');
+      }
     }
-    if (!isText(firstName)) return invalid(res, 'firstName is required');
-    if (!isText(lastName)) return invalid(res, 'lastName is required');
-    if (!isText(businessName)) return invalid(res, 'businessName is required');
-    if (
-      !('companyNumber' in body) ||
-      (companyNumber !== null && typeof companyNumber !== 'string')
-    ) {
-      return invalid(res, 'companyNumber is required (a string or null)');
-    }
-    if (!isEmail(emailAddress)) return invalid(res, 'emailAddress must be an email address');
-    if (
-      !('phone' in body) ||
-      (phone !== null &&
-        (typeof phone !== 'string' || !parsePhoneNumberFromString(phone)?.isValid()))
-    ) {
-      return invalid(res, 'phone must be a phone number in international format, or null');
-    }
-    const key = emailAddress.toLowerCase();
-    if (users.has(key)) {
-      return refuse(
-        res,
-        409,
-        'UsernameExistsException',
-        'An account with the given email already exists.',
-      );
-    }
-    if (accountRequests.has(key)) {
-      return refuse(
-        res,
-        409,
-        'Conflict',
-        'A full account request for this email address is already pending.',
-      );
-    }
-    accountRequests.set(key, { ...body, receivedAtUTC: new Date(now()).toISOString() });
+    fullAccountRequests.push({
+      id: randomUUID(),
+      body,
+      receivedAtUTC: new Date(now()).toISOString(),
+    });
     ok(res, 'Your request has been sent to our customer success team');
   });
 
-  router.use((req, res) => {
-    refuse(res, 404, 'NotFound', `Cannot ${req.method} ${req.path}`);
+  // ---- Get Users, Get Red Tractor Certificates (Bearer) -----------------------------------
+
+  router.get('/customers/users', (req, res) => {
+    if (!authorised(req, res)) return;
+    const q = req.query;
+    const textParam = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
+    const query = textParam('query')?.toLowerCase();
+    const organisationId = textParam('organisationId');
+    const status = textParam('status');
+    const found = [...owners.values()].filter(
+      (o) =>
+        (!organisationId || o.organisationId === organisationId) &&
+        (!status || userStatus(o) === status) &&
+        (!query || `${o.email} ${o.givenName} ${o.familyName}`.toLowerCase().includes(query)),
+    );
+    if (q['count'] === 'true') return res.json({ count: found.length });
+    const offset = Math.max(0, Number(textParam('offset') ?? 0) || 0);
+    const limit = Math.max(1, Number(textParam('limit') ?? 50) || 50);
+    res.json(found.slice(offset, offset + limit).map(userJson));
+  });
+
+  router.get('/customers/red-tractor/certificates', (req, res) => {
+    if (!authorised(req, res)) return;
+    const { country, postcode, holdingNumber } = req.query;
+    if (typeof country !== 'string' || !/^[A-Z]{3}$/.test(country)) {
+      return refuse(res, 400, 'country: must be an ISO3 country code of 3 characters');
+    }
+    const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
+    res.json(certificatesFor(country, text(postcode), text(holdingNumber)));
+  });
+
+  router.use('/customers', (req, res) => {
+    refuse(res, 404, `Cannot ${req.method} ${req.baseUrl}${req.path}`);
   });
 
   return {
     router,
+    readings,
     reset() {
-      accounts = freshAccounts();
+      platformAccounts = freshPlatformAccounts();
       tokens = new Map();
-      users = new Map();
+      owners = new Map();
       byAuthId = new Map();
       organisations = [];
-      accountRequests = new Map();
+      fullAccountRequests = [];
       outbox = [];
       pool = { autoConfirm: false, tokenTtlSeconds: HECTARE_SANDBOX.tokenTtlSeconds };
       clockOffsetMs = 0;
     },
     outbox: () => outbox.map((m) => ({ ...m })),
+    accounts: (): ProviderAccount[] => [
+      ...organisations.map((o) => ({
+        kind: 'organisation',
+        id: o.id,
+        email: o.owner?.email ?? '',
+        name: o.name,
+        companyNumber: o.companyNumber,
+        owner: o.owner && { authPlatformId: o.owner.authPlatformId, status: o.owner.status },
+      })),
+      ...fullAccountRequests.map((r) => ({
+        kind: 'full-account-request',
+        id: r.id,
+        email: r.body.emailAddress,
+        requestType: r.body.requestType,
+        businessName: r.body.businessName,
+        companyNumber: r.body.companyNumber,
+        receivedAtUTC: r.receivedAtUTC,
+      })),
+    ],
   };
 }
+
+const userStatus = (o: Owner) => (o.status === 'CONFIRMED' ? 'active' : 'unconfirmed');
+
+/** A user as Get Users shows one (the documented sample's fields this simulator knows). */
+const userJson = (o: Owner) => ({
+  id: o.id,
+  givenName: o.givenName,
+  familyName: o.familyName,
+  name: `${o.givenName} ${o.familyName}`,
+  email: o.email,
+  phone: phoneJson(o.phone),
+  organisationId: o.organisationId,
+  organisationName: o.organisationName,
+  authPlatformId: o.authPlatformId,
+  status: userStatus(o),
+});
 
 /** Where a `sandbox: true` hectare flow's base URL is, and the settings it gets underneath. */
 export const hectareSandboxFlow = {
