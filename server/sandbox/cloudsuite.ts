@@ -1,24 +1,42 @@
 /**
- * CloudSuite simulator (seed 002): the OpenID Connect token endpoint (client credentials), the
- * origin's users (UUID keys, integer ids) with their user profiles, the paged user list with the
- * seed's filters, PATCH user (customer link, activation trigger: the activation e-mail lands in
- * `_outbox`), customers, DELETE user, and Bearer checks on every `/api/` call.
- * Assumed where the seed is silent (PROVIDERS.md, the adapter's header): Keycloak's token answers
- * and OAuth2 errors (`401 invalid_client`); Django REST framework's answers: `{ detail }` for
- * 401/404, `{ field: [messages] }` for 400, nested `user_profiles: [{ field: [messages] }]`,
- * page-number pagination with absolute `next` / `previous` links (page size 2 here so tests follow
- * them); a user is created by `POST …/user/` with its profile nested in `user_profiles`, and a
- * second one with the same e-mail (case-insensitive) is refused; the activation e-mail goes out
- * when the trigger (`registration: "new"`, `active: false`) is set on a user linked to a customer.
- * Paths are case-insensitive (the seed writes `/API/`) and take an optional trailing slash.
- * Sandbox-only control route: `POST /sandbox/cloudsuite/_tokens/expire` expires every token handed
- * out, so the next API call answers 401 as the real one does once `expires_in` has passed.
+ * CloudSuite simulator, written from the provider's documentation (seed 002 and its public pages):
+ * the OpenID Connect token endpoint (client credentials), the origin's users (UUID keys, integer
+ * ids) with their user profiles, the paged user list with the documented filters
+ * (`create_date__gte`, `registration`, `inactive`), `GET /api/userprofile/{id}`, PATCH user (link
+ * to customers, the activation trigger `registration: "new"`, `active: false`: the activation
+ * e-mail lands in `_outbox`), customers, DELETE user, and Bearer checks on every API call.
+ *
+ * Where the documentation is silent, the reading least kind to a lax client:
+ * - the token endpoint answers as Keycloak does (`401 invalid_client`, tokens that expire after
+ *   `expires_in`); the API answers as Django REST framework does: `{ detail }` for 401/404,
+ *   `{ field: [messages] }` for 400, nested `user_profiles: [{ field: [messages] }]`, page-number
+ *   pagination with absolute `next` / `previous` links (2 users a page, so clients must follow
+ *   them); unknown URLs are Django's HTML 404;
+ * - a user is created by `POST /api/origin/{origin}/user/` with its profile nested in
+ *   `user_profiles`, inactive (the documentation's "new user registration without activation");
+ *   an e-mail already used (case-insensitive) is refused (`duplicateEmail`);
+ * - URL paths are case-sensitive, as Django's are, and take an optional trailing slash (the
+ *   documentation writes both forms);
+ * - the activation e-mail goes out when the trigger is set on a user linked to a customer.
+ *
+ * Readings (`POST _readings`), defaults first:
+ * - `apiCase`: `lower` (every call under `/api/`; the documentation's `/API/` in the PATCH paths
+ *   read as a typo) | `upper` (PATCH only under `/API/`, as written; other calls under `/api/`) |
+ *   `either` (both spellings everywhere).
+ * - `duplicateEmail`: `drf-400` (400 `{ "email": ["user with this email already exists."] }`,
+ *   what a Django REST framework serializer answers) | `409` (`{ detail }`).
+ *
+ * Control route: `POST _tokens/expire` expires every token handed out, so the next API call
+ * answers 401 as the real one does once `expires_in` has passed. `_state`: `{ accounts: [{
+ * email, id, key, active, registration, customers (the linked customer keys), userProfiles }] }`,
+ * the users that exist from the start included (an ERP buyer and an approved user).
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { isCountryCode } from '../../shared/countries.ts';
 import { Secret } from '../config/secret.ts';
-import type { OutboxMessage, SimulatorApi } from './simulator.ts';
+import { z } from 'zod';
+import { Readings, type OutboxMessage, type SimulatorApi } from './simulator.ts';
 
 export const CLOUDSUITE_SANDBOX = {
   originCode: 'SANDBOX',
@@ -31,6 +49,15 @@ export const CLOUDSUITE_SANDBOX = {
   /** A customer that exists from the start, to approve users with `{ existing }`. */
   customer: { key: '5b0f3c1e-7d2a-4e8b-9c61-0a4d2f6e8b17', name: 'Sandbox Wholesale BV' },
 } as const;
+
+const readingsSchema = z.strictObject({
+  apiCase: z.enum(['lower', 'upper', 'either']).default('lower'),
+  duplicateEmail: z.enum(['drf-400', '409']).default('drf-400'),
+});
+
+/** Django's answer to a URL no route matches (DEBUG off). */
+const DJANGO_404 =
+  '<!doctype html><html lang="en"><head><title>Not Found</title></head><body><h1>Not Found</h1><p>The requested resource was not found on this server.</p></body></html>';
 
 interface Profile {
   id: number;
@@ -157,6 +184,7 @@ function booleanParam(value: unknown): boolean | undefined {
 }
 
 export function createCloudsuiteSimulator(): SimulatorApi {
+  const readings = new Readings(readingsSchema);
   let tokens = new Map<string, number>();
   let users: User[] = [];
   let profiles = new Map<number, Profile>();
@@ -258,7 +286,9 @@ export function createCloudsuiteSimulator(): SimulatorApi {
   }
   seed();
 
-  const router = express.Router();
+  const router = express.Router({ caseSensitive: true });
+  const nested = () => express.Router({ mergeParams: true, caseSensitive: true });
+  const notFound = (res: Response) => res.status(404).type('text/html').send(DJANGO_404);
   const detail = (res: Response, status: number, text: string) =>
     res.status(status).json({ detail: text });
 
@@ -316,8 +346,18 @@ export function createCloudsuiteSimulator(): SimulatorApi {
 
   // ---- The REST API: Bearer on every call.
 
-  const api = express.Router({ mergeParams: true });
-  router.use('/api', (req, res, next) => {
+  /** Whether this spelling of the `/api/` prefix serves this method, by the `apiCase` reading. */
+  function spelled(prefix: string, method: string): boolean {
+    const reading = readings.current.apiCase;
+    if (reading === 'either') return prefix === '/api' || prefix === '/API';
+    if (reading === 'upper' && method === 'PATCH') return prefix === '/API';
+    return prefix === '/api';
+  }
+
+  const api = nested();
+  router.use(['/api', '/API'], (req, res, next) => {
+    const prefix = req.baseUrl.slice(req.baseUrl.lastIndexOf('/'));
+    if (!spelled(prefix, req.method)) return notFound(res);
     const token = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
     res.set('www-authenticate', 'Bearer realm="api"');
     if (!token) return detail(res, 401, 'Authentication credentials were not provided.');
@@ -330,7 +370,7 @@ export function createCloudsuiteSimulator(): SimulatorApi {
     api(req, res, next);
   });
 
-  const origin = express.Router({ mergeParams: true });
+  const origin = nested();
   api.use('/origin/:origin', (req, res, next) => {
     if (req.params['origin'] !== CLOUDSUITE_SANDBOX.originCode)
       return detail(res, 404, 'Not found.');
@@ -391,6 +431,9 @@ export function createCloudsuiteSimulator(): SimulatorApi {
     if (typeof email !== 'string' || email.trim() === '') errors['email'] = [REQUIRED];
     else if (!EMAIL.test(email)) errors['email'] = ['Enter a valid email address.'];
     else if (users.some((u) => u.email.toLowerCase() === email.toLowerCase())) {
+      if (readings.current.duplicateEmail === '409') {
+        return detail(res, 409, 'user with this email already exists.');
+      }
       errors['email'] = ['user with this email already exists.'];
     }
     for (const key of ['first_name', 'last_name'] as const) {
@@ -535,8 +578,12 @@ export function createCloudsuiteSimulator(): SimulatorApi {
     res.type('text/plain').send('Your account is active. You can now log in.');
   });
 
+  api.use((_req, res) => notFound(res));
+  router.use((_req, res) => notFound(res));
+
   return {
     router,
+    readings,
     reset() {
       tokens = new Map();
       users = [];
@@ -550,6 +597,16 @@ export function createCloudsuiteSimulator(): SimulatorApi {
       seed();
     },
     outbox: () => [...outbox],
+    accounts: () =>
+      users.map((u) => ({
+        email: u.email,
+        id: u.id,
+        key: u.key,
+        active: u.active,
+        registration: u.registration,
+        customers: [...u.authorised_customers],
+        userProfiles: [...u.user_profiles],
+      })),
   };
 }
 
