@@ -31,6 +31,25 @@ export default tseslint.config(
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },
   {
+    // The simulators are an independent check of the adapters: written from the providers'
+    // documents, they must not share the adapters' reading of them.
+    files: ['server/sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/providers', '**/providers/**'],
+              message:
+                "Simulators follow the provider's documents, not the adapters: write it here from the documentation.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests use expect's asymmetric matchers, which are typed `any`.
     files: ['**/*.test.ts', 'e2e/**/*.ts'],
     rules: {
