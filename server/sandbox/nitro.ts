@@ -105,7 +105,8 @@ export function createNitroSimulator(): SimulatorApi {
   router.use('/v1/rest/:platform', (req, res, next) => {
     if (req.params['platform'] === NITRO_SANDBOX.platformName) return platform(req, res, next);
     if (req.params['platform'] === 'integration') return next();
-    res.status(404).json({ code: 4004, message: 'Not found.' });
+    // No documented code covers an unknown platform: a plain 404, no code to key on.
+    res.status(404).type('text/plain').send('Not Found');
   });
 
   platform.post('/users/login', (req, res) => {
