@@ -53,9 +53,18 @@ const withoutSecrets = (values: FieldValues) =>
     ),
   );
 
-/** Public status: `pending` is "accepted, not done yet"; a bot's discarded one looks done. */
+/**
+ * Public status: `pending` is "accepted, not done yet"; a bot's discarded one looks done; the
+ * provider's refusal (`rejected`) is a failure, as the API has always said.
+ */
 export const publicStatus = (status: StoredStatus): RegistrationStatus =>
-  status === 'pending' ? 'queued' : status === 'discarded' ? 'completed' : status;
+  status === 'pending'
+    ? 'queued'
+    : status === 'discarded'
+      ? 'completed'
+      : status === 'rejected'
+        ? 'failed'
+        : status;
 
 export function answerFor(id: string, result: RegistrationResult): RegistrationResponse {
   return {

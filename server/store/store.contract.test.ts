@@ -542,6 +542,50 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
     });
   });
 
+  describe('rejected', () => {
+    it('is final: replayed, never claimed or requeued, listed, not in the outbox', async () => {
+      const reg = await begun();
+      const problem = { code: 'already_registered' };
+      expect(
+        await store.finish(reg.id, reg.leaseToken, {
+          status: 'rejected',
+          httpStatus: 409,
+          response: problem,
+          detail: 'already_registered:email',
+        }),
+      ).toBe(true);
+      const failed = await begun();
+      await store.finish(failed.id, failed.leaseToken, { status: 'failed', httpStatus: 502 });
+      expect(await store.get(reg.id)).toMatchObject({
+        status: 'rejected',
+        response: problem,
+        lastDetail: 'already_registered:email',
+      });
+      expect(await store.begin(again(reg))).toEqual({
+        kind: 'replay',
+        id: reg.id,
+        httpStatus: 409,
+        response: problem,
+      });
+      expect(await store.claimDue(T0 + 86_400_000, 10, LEASE)).toEqual([]);
+      const before = await store.get(reg.id);
+      expect(await store.requeue(reg.id, T0 + 1, QUEUED(reg.id))).toBe(false);
+      expect(await store.get(reg.id)).toEqual(before);
+      expect((await store.list({ status: 'rejected' })).map((r) => r.id)).toEqual([reg.id]);
+      expect((await store.list({ status: 'failed' })).map((r) => r.id)).toEqual([failed.id]);
+      expect(await store.outboxStats(T0 + 86_400_000)).toEqual({
+        depth: 0,
+        oldestCreatedAt: null,
+      });
+    });
+
+    it('is never reclaimed by the same key, even with a 5xx answer', async () => {
+      const reg = await begun();
+      await store.finish(reg.id, reg.leaseToken, { status: 'rejected', httpStatus: 503 });
+      expect(await store.begin(again(reg))).toMatchObject({ kind: 'replay', httpStatus: 503 });
+    });
+  });
+
   describe('reschedule', () => {
     it('queues for a later attempt and releases the lease', async () => {
       const reg = await begun();
@@ -696,7 +740,7 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
     });
 
     it('never takes final registrations', async () => {
-      for (const status of ['completed', 'failed', 'awaiting-approval'] as const) {
+      for (const status of ['completed', 'failed', 'rejected', 'awaiting-approval'] as const) {
         const reg = await begun({ leaseMs: 1 });
         await store.finish(reg.id, reg.leaseToken, { status, httpStatus: 200, response: {} });
       }
@@ -795,7 +839,9 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
       await store.finish(done.id, done.leaseToken, { status: 'completed', httpStatus: 201 });
       const approval = await begun();
       await store.finish(approval.id, approval.leaseToken, { status: 'awaiting-approval' });
-      for (const reg of [pending, waiting, done, approval]) {
+      const refused = await begun();
+      await store.finish(refused.id, refused.leaseToken, { status: 'rejected', httpStatus: 409 });
+      for (const reg of [pending, waiting, done, approval, refused]) {
         const before = await store.get(reg.id);
         expect(await store.requeue(reg.id, T0 + 1, QUEUED(reg.id))).toBe(false);
         expect(await store.get(reg.id)).toEqual(before);

@@ -10,12 +10,17 @@
 
 /**
  * `pending`: accepted, first provider call not finished. `queued`: waiting in the outbox for a
- * retry. The rest are final (an operator may still retry a `failed` one).
+ * retry. The rest are final:
+ * - `completed`, `awaiting-approval`: the provider took it (approval still to come for the latter).
+ * - `rejected`: the provider's answer to the user (already registered, a refused value); nothing
+ *   for an operator to do, so never retried.
+ * - `failed`: needs an operator (outage past the deadline, misconfiguration); the only status an
+ *   operator's retry (`requeue`) takes.
+ * - `discarded`: a bot's submission (honeypot, too fast); answered as a success, never sent.
  */
 export type StoredStatus =
-  'pending' | 'queued' | 'completed' | 'failed' | 'awaiting-approval' | 'discarded';
-/** `discarded`: a bot's submission (honeypot, too fast); answered as a success, never sent. */
-export type FinalStatus = 'completed' | 'failed' | 'awaiting-approval' | 'discarded';
+  'pending' | 'queued' | 'completed' | 'failed' | 'rejected' | 'awaiting-approval' | 'discarded';
+export type FinalStatus = Exclude<StoredStatus, 'pending' | 'queued'>;
 
 export interface NewRegistration {
   id: string;
