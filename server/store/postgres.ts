@@ -209,6 +209,7 @@ export async function openPostgresStore(
         http_status = COALESCE($4::integer, http_status), response = COALESCE($5::text, response),
         provider_ref = COALESCE($6::text, provider_ref),
         provider_state = COALESCE($7::text, provider_state),
+        outcome_unknown = outcome_unknown OR $10::boolean,
         lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, updated_at = $8::bigint
       WHERE id = $1 AND lease_token = $2
       RETURNING id
@@ -284,6 +285,7 @@ export async function openPostgresStore(
       if (row.status === 'failed' && row.http_status !== null && row.http_status >= 500) {
         // A retryable failure (5xx): the same key may try again now, under the same id. The lock
         // makes this atomic: a concurrent retry waits, then finds it pending (in progress).
+        // outcome_unknown stays: whether an earlier attempt reached the provider is still unknown.
         const now = Date.now();
         const leaseToken = randomUUID();
         await client.query(
@@ -297,7 +299,12 @@ export async function openPostgresStore(
           `INSERT INTO ${E} (registration_id, at, status, detail) VALUES ($1, $2, 'pending', 'retry')`,
           [row.id, now],
         );
-        return { kind: 'created', id: row.id, leaseToken };
+        return {
+          kind: 'created',
+          id: row.id,
+          leaseToken,
+          outcomeUnknown: row.outcome_unknown === true,
+        };
       }
       if (row.http_status === null) return { kind: 'in_progress', id: row.id };
       return {
@@ -329,7 +336,7 @@ export async function openPostgresStore(
         leaseToken,
         now,
       ]);
-      if (created) return { kind: 'created', id: entry.id, leaseToken };
+      if (created) return { kind: 'created', id: entry.id, leaseToken, outcomeUnknown: false };
       return fromExisting(entry);
     },
     finish: (id, leaseToken, outcome) =>
@@ -343,6 +350,7 @@ export async function openPostgresStore(
         outcome.providerState ? JSON.stringify(outcome.providerState) : null,
         Date.now(),
         outcome.detail ?? null,
+        outcome.outcomeUnknown ?? false,
       ]),
     reschedule: (id, leaseToken, retry) =>
       changed(rescheduleSql, [

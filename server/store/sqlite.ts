@@ -157,7 +157,8 @@ export function openSqliteStore(path: string): Store {
        @leaseUntil, @leaseToken, @now, @now)
      ON CONFLICT (flow_id, idempotency_key) DO NOTHING`,
   );
-  // A retryable failure (5xx): the same key may try again now, from a clean slate.
+  // A retryable failure (5xx): the same key may try again now, from a clean slate, except for
+  // outcome_unknown: whether an earlier attempt reached the provider is still not known.
   const reclaim = db.prepare(
     `UPDATE registrations SET status = 'pending', http_status = NULL, response = NULL,
        attempts = 0, next_attempt_at = NULL, deadline_at = NULL,
@@ -177,6 +178,7 @@ export function openSqliteStore(path: string): Store {
        http_status = COALESCE(@httpStatus, http_status), response = COALESCE(@response, response),
        provider_ref = COALESCE(@providerRef, provider_ref),
        provider_state = COALESCE(@providerState, provider_state),
+       outcome_unknown = MAX(outcome_unknown, @outcomeUnknown),
        lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, updated_at = @now
      WHERE id = @id AND lease_token = @leaseToken`,
   );
@@ -221,7 +223,12 @@ export function openSqliteStore(path: string): Store {
       const leaseToken = randomUUID();
       if (reclaim.run(now + entry.leaseMs, leaseToken, now, row.id).changes === 1) {
         event.run(row.id, now, 'pending', 'retry');
-        return { kind: 'created', id: row.id, leaseToken };
+        return {
+          kind: 'created',
+          id: row.id,
+          leaseToken,
+          outcomeUnknown: row.outcome_unknown === 1,
+        };
       }
     }
     if (row.http_status === null) return { kind: 'in_progress', id: row.id };
@@ -249,7 +256,7 @@ export function openSqliteStore(path: string): Store {
       return fromExisting(byKey.get(entry.flowId, entry.idempotencyKey)!, entry);
     }
     event.run(entry.id, now, 'pending', null);
-    return { kind: 'created', id: entry.id, leaseToken };
+    return { kind: 'created', id: entry.id, leaseToken, outcomeUnknown: false };
   };
 
   const claim = db.transaction((now: number, limit: number, leaseMs: number): ClaimedWork[] =>
@@ -290,6 +297,7 @@ export function openSqliteStore(path: string): Store {
       response: outcome.response === undefined ? null : JSON.stringify(outcome.response),
       providerRef: outcome.providerRef ?? null,
       providerState: outcome.providerState ? JSON.stringify(outcome.providerState) : null,
+      outcomeUnknown: outcome.outcomeUnknown ? 1 : 0,
       now,
     }).changes;
     if (changed) event.run(id, now, outcome.status, outcome.detail ?? null);

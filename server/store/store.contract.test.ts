@@ -232,7 +232,12 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
     it('journals a new submission as pending, leased to the caller', async () => {
       const e = entry();
       const result = await store.begin(e);
-      expect(result).toEqual({ kind: 'created', id: e.id, leaseToken: expect.any(String) });
+      expect(result).toEqual({
+        kind: 'created',
+        id: e.id,
+        leaseToken: expect.any(String),
+        outcomeUnknown: false,
+      });
       expect(await store.get(e.id)).toEqual({
         id: e.id,
         flowId: 'acme',
@@ -326,7 +331,12 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
       });
       tick(1_000);
       const retried = await store.begin(again(first));
-      expect(retried).toEqual({ kind: 'created', id: first.id, leaseToken: expect.any(String) });
+      expect(retried).toEqual({
+        kind: 'created',
+        id: first.id,
+        leaseToken: expect.any(String),
+        outcomeUnknown: false,
+      });
       const { leaseToken } = retried as Extract<BeginResult, { kind: 'created' }>;
       expect(leaseToken).not.toBe(first.leaseToken);
       expect(await store.get(first.id)).toMatchObject({
@@ -435,6 +445,50 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         JSON.stringify(answer),
       );
       expect(JSON.stringify((await store.get(first.id))?.providerState)).toBe('{"z":"1","a":"2"}');
+    });
+
+    const reclaimed = async (first: NewRegistration) => {
+      const result = await store.begin(again(first));
+      if (result.kind !== 'created') throw new Error(`expected created, got ${result.kind}`);
+      expect(result.id).toBe(first.id);
+      return result;
+    };
+
+    it('tells a reclaimed 5xx failure its outcome is unknown, and keeps it so', async () => {
+      const first = await begun();
+      await store.finish(first.id, first.leaseToken, {
+        status: 'failed',
+        httpStatus: 504,
+        response: { code: 'provider_unavailable' },
+        outcomeUnknown: true,
+      });
+      const second = await reclaimed(first);
+      expect(second.outcomeUnknown).toBe(true);
+      // A later failure whose answer was clear does not clear it: the first may have gone through.
+      await store.finish(first.id, second.leaseToken, {
+        status: 'failed',
+        httpStatus: 503,
+        outcomeUnknown: false,
+      });
+      const third = await reclaimed(first);
+      expect(third.outcomeUnknown).toBe(true);
+      // Nor does the outbox: it still reconciles.
+      await store.reschedule(first.id, third.leaseToken, retry({ nextAttemptAt: T0 }));
+      expect(await claimOne(T0)).toMatchObject({ id: first.id, outcomeUnknown: true });
+    });
+
+    it('keeps outcomeUnknown from a lease taken over through a later 5xx reclaim', async () => {
+      const first = await begun({ leaseMs: 1_000 });
+      const work = await claimOne(T0 + 1_001);
+      expect(work.outcomeUnknown).toBe(true);
+      await store.finish(first.id, work.leaseToken, { status: 'failed', httpStatus: 503 });
+      expect((await reclaimed(first)).outcomeUnknown).toBe(true);
+    });
+
+    it('reclaims a 5xx failure whose answer was clear with outcomeUnknown false', async () => {
+      const first = await begun();
+      await store.finish(first.id, first.leaseToken, { status: 'failed', httpStatus: 503 });
+      expect((await reclaimed(first)).outcomeUnknown).toBe(false);
     });
   });
 

@@ -35,8 +35,12 @@ export interface NewRegistration {
 }
 
 export type BeginResult =
-  /** Go ahead, holding `leaseToken`: a new entry, or one whose last attempt failed with a 5xx. */
-  | { kind: 'created'; id: string; leaseToken: string }
+  /**
+   * Go ahead, holding `leaseToken`: a new entry, or one whose last attempt failed with a 5xx.
+   * `outcomeUnknown`: an earlier attempt may have reached the provider (always false for a new
+   * entry), so an "already exists" answer may be our own success; it stays set for later attempts.
+   */
+  | { kind: 'created'; id: string; leaseToken: string; outcomeUnknown: boolean }
   | { kind: 'replay'; id: string; httpStatus: number; response: unknown }
   | { kind: 'in_progress'; id: string }
   | { kind: 'key_reused' };
@@ -54,6 +58,11 @@ export interface Outcome {
   providerState?: Record<string, string>;
   /** A short non-personal note for the status history (error code, provider state…). */
   detail?: string;
+  /**
+   * The attempt may have reached the provider (a timeout, a reset after sending, an unreadable
+   * answer): kept (never cleared) so the same key's next attempt reconciles.
+   */
+  outcomeUnknown?: boolean;
 }
 
 export interface Retry {
