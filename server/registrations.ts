@@ -291,6 +291,9 @@ export function createRegistrationService(
               headers: { 'retry-after': '2' },
             },
           );
+        case 'token_used':
+          // Not answered yet: no formTokenHash is given to the store so far.
+          throw new Error('form token already used');
         case 'replay':
           return {
             status: begun.httpStatus,

@@ -29,10 +29,11 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * Postgres started with this store, so version 1 is SQLite's schema after all its migrations.
- * JSON stays TEXT as in SQLite: JSONB would reorder an answer's keys on replay and refuses the
- * `\u0000` escape a submitted string may hold. `seq` orders history entries sharing a millisecond
- * (SQLite's rowid). `$S` is the quoted schema name.
+ * Postgres started with this store, so version 1 is SQLite's schema after its first three
+ * migrations; later ones mirror SQLite's. JSON stays TEXT as in SQLite: JSONB would reorder an
+ * answer's keys on replay and refuses the `\u0000` escape a submitted string may hold. `seq` orders
+ * history entries sharing a millisecond (SQLite's rowid). `$S` is the quoted schema name. Append
+ * only (exported for the migration tests).
  */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE $S.registrations (
@@ -67,7 +68,14 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX registrations_by_provider_ref ON $S.registrations (flow_id, provider_ref);
    CREATE INDEX registrations_due ON $S.registrations (status, next_attempt_at);
    CREATE INDEX registrations_by_status_created ON $S.registrations (status, created_at);`,
+  // A form token admits one registration per flow; rows without one (older ones) never collide.
+  `ALTER TABLE $S.registrations ADD COLUMN form_token_hash TEXT;
+   CREATE UNIQUE INDEX registrations_form_token ON $S.registrations (flow_id, form_token_hash)
+     WHERE form_token_hash IS NOT NULL;`,
 ];
+
+/** The index behind `token_used` (its name is what a unique violation reports). */
+const FORM_TOKEN_INDEX = 'registrations_form_token';
 
 /** Interpolated into SQL (identifiers cannot be parameters), so nothing but identifier chars. */
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -193,11 +201,12 @@ export async function openPostgresStore(
     FROM ${R} r`;
 
   // A new key: the row and its first history entry in one statement. A concurrent begin with the
-  // same key waits for ours to commit and then inserts nothing (no unique violation to catch).
+  // same key waits for ours to commit and then inserts nothing. A form token already used raises
+  // a unique violation instead (only the key's conflict is DO NOTHING): see begin.
   const insertSql = `WITH created AS (
       INSERT INTO ${R} (id, flow_id, idempotency_key, request_hash, status, submission,
-        lease_until, lease_token, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, 'pending', $5, $6::bigint, $7, $8::bigint, $8::bigint)
+        lease_until, lease_token, form_token_hash, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, 'pending', $5, $6::bigint, $7, $9, $8::bigint, $8::bigint)
       ON CONFLICT ON CONSTRAINT registrations_idempotency_key DO NOTHING
       RETURNING id
     )
@@ -270,8 +279,11 @@ export async function openPostgresStore(
     INSERT INTO ${E} (registration_id, at, status, detail)
     SELECT id, $3::bigint, COALESCE($2::text, status), $4::text FROM ${R} WHERE id = $1`;
 
-  /** An existing key, its row locked until we commit: whatever we answer still holds then. */
-  const fromExisting = (entry: NewRegistration): Promise<BeginResult> =>
+  /**
+   * An existing key, its row locked until we commit: whatever we answer still holds then.
+   * `missing`: the answer when the key is not there (the insert was refused for its form token).
+   */
+  const fromExisting = (entry: NewRegistration, missing?: BeginResult): Promise<BeginResult> =>
     inTransaction(pool, async (client) => {
       const row = (
         await client.query<RegistrationRow>(
@@ -279,6 +291,7 @@ export async function openPostgresStore(
           [entry.flowId, entry.idempotencyKey],
         )
       ).rows[0];
+      if (!row && missing) return missing;
       // Registrations are never deleted, and the insert that found this key waited for its commit.
       if (!row) throw new Error(`idempotency key of ${entry.flowId} vanished while beginning`);
       if (row.request_hash !== entry.requestHash) return { kind: 'key_reused' };
@@ -326,16 +339,28 @@ export async function openPostgresStore(
     begin: async (entry) => {
       const now = Date.now();
       const leaseToken = randomUUID();
-      const created = await changed(insertSql, [
-        entry.id,
-        entry.flowId,
-        entry.idempotencyKey,
-        entry.requestHash,
-        JSON.stringify(entry.submission),
-        now + entry.leaseMs,
-        leaseToken,
-        now,
-      ]);
+      let created: boolean;
+      try {
+        created = await changed(insertSql, [
+          entry.id,
+          entry.flowId,
+          entry.idempotencyKey,
+          entry.requestHash,
+          JSON.stringify(entry.submission),
+          now + entry.leaseMs,
+          leaseToken,
+          now,
+          entry.formTokenHash ?? null,
+        ]);
+      } catch (err) {
+        const tokenTaken =
+          err instanceof pg.DatabaseError &&
+          err.code === '23505' &&
+          err.constraint === FORM_TOKEN_INDEX;
+        if (!tokenTaken) throw err;
+        // The same key with its own token is a retry (it may hit the token's index first).
+        return fromExisting(entry, { kind: 'token_used' });
+      }
       if (created) return { kind: 'created', id: entry.id, leaseToken, outcomeUnknown: false };
       return fromExisting(entry);
     },

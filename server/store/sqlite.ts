@@ -53,6 +53,10 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE registrations ADD COLUMN outcome_unknown INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX registrations_due ON registrations (status, next_attempt_at);
    CREATE INDEX registrations_by_status_created ON registrations (status, created_at);`,
+  // A form token admits one registration per flow; rows without one (older ones) never collide.
+  `ALTER TABLE registrations ADD COLUMN form_token_hash TEXT;
+   CREATE UNIQUE INDEX registrations_form_token ON registrations (flow_id, form_token_hash)
+     WHERE form_token_hash IS NOT NULL;`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -150,11 +154,15 @@ export function openSqliteStore(path: string): Store {
   const byProviderRef = db.prepare<[string, string], RegistrationRow>(
     `${WITH_LAST_DETAIL} WHERE r.flow_id = ? AND r.provider_ref = ? ORDER BY r.created_at DESC LIMIT 1`,
   );
+  const byToken = db.prepare<[string, string], { id: string }>(
+    'SELECT id FROM registrations WHERE flow_id = ? AND form_token_hash = ?',
+  );
+  // A form token already used raises (only the key's conflict is DO NOTHING): see begin.
   const insert = db.prepare(
     `INSERT INTO registrations (id, flow_id, idempotency_key, request_hash, status, submission,
-       lease_until, lease_token, created_at, updated_at)
+       lease_until, lease_token, form_token_hash, created_at, updated_at)
      VALUES (@id, @flowId, @idempotencyKey, @requestHash, 'pending', @submission,
-       @leaseUntil, @leaseToken, @now, @now)
+       @leaseUntil, @leaseToken, @formTokenHash, @now, @now)
      ON CONFLICT (flow_id, idempotency_key) DO NOTHING`,
   );
   // A retryable failure (5xx): the same key may try again now, from a clean slate, except for
@@ -245,14 +253,29 @@ export function openSqliteStore(path: string): Store {
   const begin = (entry: NewRegistration): BeginResult => {
     const now = Date.now();
     const leaseToken = randomUUID();
-    const inserted = insert.run({
-      ...entry,
-      submission: JSON.stringify(entry.submission),
-      leaseUntil: now + entry.leaseMs,
-      leaseToken,
-      now,
-    });
-    if (inserted.changes === 0) {
+    let inserted: number;
+    try {
+      inserted = insert.run({
+        ...entry,
+        submission: JSON.stringify(entry.submission),
+        leaseUntil: now + entry.leaseMs,
+        leaseToken,
+        formTokenHash: entry.formTokenHash ?? null,
+        now,
+      }).changes;
+    } catch (err) {
+      // The form token's index refused it. A failing statement undoes only itself (the batch's
+      // transaction and this savepoint go on). The same key with its own token is a retry.
+      const tokenTaken =
+        err instanceof Database.SqliteError &&
+        err.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+        entry.formTokenHash !== undefined &&
+        byToken.get(entry.flowId, entry.formTokenHash) !== undefined;
+      if (!tokenTaken) throw err;
+      const existing = byKey.get(entry.flowId, entry.idempotencyKey);
+      return existing ? fromExisting(existing, entry) : { kind: 'token_used' };
+    }
+    if (inserted === 0) {
       return fromExisting(byKey.get(entry.flowId, entry.idempotencyKey)!, entry);
     }
     event.run(entry.id, now, 'pending', null);

@@ -53,7 +53,7 @@ function sqliteMemory(): Backend {
   return {
     name: 'sqlite :memory:',
     shared: false,
-    versions: [1, 2, 3],
+    versions: [1, 2, 3, 4],
     setup: async () => {},
     teardown: async () => {},
     blank: () => ({
@@ -68,7 +68,7 @@ function sqliteFile(): Backend {
   return {
     name: 'sqlite file',
     shared: true,
-    versions: [1, 2, 3],
+    versions: [1, 2, 3, 4],
     setup: async () => {
       dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
     },
@@ -104,7 +104,7 @@ function postgres(): Backend {
   return {
     name: 'postgres',
     shared: true,
-    versions: [1],
+    versions: [1, 2],
     setup: async () => {
       const client = new pg.Client({
         connectionString: POSTGRES_URL,
@@ -489,6 +489,86 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
       const first = await begun();
       await store.finish(first.id, first.leaseToken, { status: 'failed', httpStatus: 503 });
       expect((await reclaimed(first)).outcomeUnknown).toBe(false);
+    });
+
+    const TOKEN = 'a'.repeat(64);
+
+    it('admits one registration per form token: another key with it writes nothing', async () => {
+      const first = await begun({ formTokenHash: TOKEN });
+      tick();
+      const second = entry({ formTokenHash: TOKEN });
+      expect(await store.begin(second)).toEqual({ kind: 'token_used' });
+      expect(await store.get(second.id)).toBeUndefined();
+      expect(await store.hasKey('acme', second.idempotencyKey)).toBe(false);
+      expect((await store.list({})).map((r) => r.id)).toEqual([first.id]);
+      // Even after the first one is finished.
+      await store.finish(first.id, first.leaseToken, { status: 'completed', httpStatus: 201 });
+      expect(await store.begin(entry({ formTokenHash: TOKEN }))).toEqual({ kind: 'token_used' });
+      // Per flow; and registrations without a token never collide.
+      expect(await store.begin(entry({ flowId: 'other', formTokenHash: TOKEN }))).toMatchObject({
+        kind: 'created',
+      });
+      expect(await store.begin(entry())).toMatchObject({ kind: 'created' });
+      expect(await store.begin(entry())).toMatchObject({ kind: 'created' });
+      expect(await store.begin(entry({ formTokenHash: 'b'.repeat(64) }))).toMatchObject({
+        kind: 'created',
+      });
+    });
+
+    it('answers the same key with its form token as without one', async () => {
+      const first = await begun({ formTokenHash: TOKEN });
+      const same = (): NewRegistration => ({ ...again(first), formTokenHash: TOKEN });
+      expect(await store.begin(same())).toEqual({ kind: 'in_progress', id: first.id });
+      expect(await store.begin({ ...same(), requestHash: 'hash-2' })).toEqual({
+        kind: 'key_reused',
+      });
+      await store.finish(first.id, first.leaseToken, { status: 'failed', httpStatus: 503 });
+      const retried = await store.begin(same());
+      expect(retried).toMatchObject({ kind: 'created', id: first.id, outcomeUnknown: false });
+      const { leaseToken } = retried as Extract<BeginResult, { kind: 'created' }>;
+      await store.finish(first.id, leaseToken, {
+        status: 'completed',
+        httpStatus: 201,
+        response: { ok: true },
+      });
+      expect(await store.begin(same())).toEqual({
+        kind: 'replay',
+        id: first.id,
+        httpStatus: 201,
+        response: { ok: true },
+      });
+      // A retry that came with a newer form token is still the same key's.
+      expect(await store.begin({ ...same(), formTokenHash: 'c'.repeat(64) })).toMatchObject({
+        kind: 'replay',
+      });
+    });
+
+    it('refuses a used form token without undoing the writes it was batched with', async () => {
+      const [a, b, c] = [
+        entry({ formTokenHash: TOKEN }),
+        entry({ formTokenHash: TOKEN }),
+        entry({ formTokenHash: 'd'.repeat(64) }),
+      ];
+      // One tick: SQLite commits these three in one transaction.
+      const results = await Promise.all([a, b, c].map((e) => store.begin(e)));
+      expect(results.map((r) => r.kind)).toEqual(['created', 'token_used', 'created']);
+      expect(await store.get(a.id)).toMatchObject({ status: 'pending' });
+      expect(await store.get(b.id)).toBeUndefined();
+      expect(await store.get(c.id)).toMatchObject({ status: 'pending' });
+      expect(await (await peer()).get(c.id)).toMatchObject({ status: 'pending' });
+    });
+
+    it('gives a form token to only one of two concurrent begins with other keys', async () => {
+      const other = await peer();
+      for (let round = 0; round < 5; round++) {
+        const token = randomUUID();
+        const [a, b] = [entry({ formTokenHash: token }), entry({ formTokenHash: token })];
+        const results = await Promise.all([store.begin(a), other.begin(b)]);
+        expect(results.map((r) => r.kind).sort()).toEqual(['created', 'token_used']);
+        const winner = results[0].kind === 'created' ? a : b;
+        expect(await store.list({})).toHaveLength(round + 1);
+        expect(await store.get(winner.id)).toMatchObject({ status: 'pending' });
+      }
     });
   });
 

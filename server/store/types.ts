@@ -32,6 +32,11 @@ export interface NewRegistration {
   submission: Record<string, unknown>;
   /** How long the request handler may take before the outbox worker may take over (ms). */
   leaseMs: number;
+  /**
+   * Hex SHA-256 of the form token the submission came with (the caller hashes): a form token
+   * admits one registration per flow, whatever idempotency key comes with it.
+   */
+  formTokenHash?: string;
 }
 
 export type BeginResult =
@@ -43,7 +48,9 @@ export type BeginResult =
   | { kind: 'created'; id: string; leaseToken: string; outcomeUnknown: boolean }
   | { kind: 'replay'; id: string; httpStatus: number; response: unknown }
   | { kind: 'in_progress'; id: string }
-  | { kind: 'key_reused' };
+  | { kind: 'key_reused' }
+  /** The form token already admitted a registration under another key: nothing written. */
+  | { kind: 'token_used' };
 
 export interface Outcome {
   status: FinalStatus;
@@ -139,7 +146,8 @@ export interface OutboxStats {
 export interface Store {
   /**
    * Journals a submission under its idempotency key and leases it to the caller, or says why it
-   * must not be sent now: the first answer to replay, still in progress, or the key reused.
+   * must not be sent now: the first answer to replay, still in progress, the key reused, or its
+   * form token used by another key.
    */
   begin(entry: NewRegistration): Promise<BeginResult>;
   /** Records a final outcome; false (and nothing written) when `leaseToken` no longer holds. */
