@@ -13,6 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
+import { HOUR_MS, RELEASED, STEP_DETAIL, stepRefusal, TICKET } from './steps.ts';
 import type {
   BeginResult,
   ClaimedWork,
@@ -20,6 +21,7 @@ import type {
   ListQuery,
   NewRegistration,
   OutboxStats,
+  StepReservation,
   Store,
 } from './types.ts';
 
@@ -278,6 +280,19 @@ export async function openPostgresStore(
     )
     INSERT INTO ${E} (registration_id, at, status, detail)
     SELECT id, $3::bigint, COALESCE($2::text, status), $4::text FROM ${R} WHERE id = $1`;
+  // Read under the registration's row lock (reserveStep). "Since the latest resend" in the order
+  // entries were written (seq), whatever the writers' clocks.
+  const stepFactsSql = `SELECT
+      (SELECT COUNT(*) FROM ${E}
+       WHERE registration_id = $1 AND detail = '${STEP_DETAIL.verify}'
+         AND seq > COALESCE((SELECT MAX(seq) FROM ${E}
+           WHERE registration_id = $1 AND detail = '${STEP_DETAIL.resend}'), 0)
+      ) AS verify_attempts,
+      (SELECT MAX(at) FROM ${E}
+       WHERE registration_id = $1 AND detail = '${STEP_DETAIL.resend}') AS last_resend_at,
+      ARRAY(SELECT at FROM ${E}
+        WHERE registration_id = $1 AND detail = '${STEP_DETAIL.resend}' AND at > $2::bigint
+        ORDER BY at) AS resends_in_hour`;
 
   /**
    * An existing key, its row locked until we commit: whatever we answer still holds then.
@@ -466,6 +481,47 @@ export async function openPostgresStore(
         )
       ).rows[0]!;
       return { count: Number(count), first: msOrNull(first), last: msOrNull(last) };
+    },
+    // The row lock first: a second reservation for the registration (this instance or another)
+    // waits for ours to commit, and its count (a new snapshot per statement) then sees our entry.
+    reserveStep: (id, kind, now, limits) =>
+      inTransaction(pool, async (client): Promise<StepReservation> => {
+        const registration = (
+          await client.query<{ status: string }>(
+            `SELECT status FROM ${R} WHERE id = $1 FOR UPDATE`,
+            [id],
+          )
+        ).rows[0];
+        if (!registration) throw new Error(`no registration ${id} to count a step of`);
+        const facts = (
+          await client.query<{
+            verify_attempts: BigintText;
+            last_resend_at: BigintText | null;
+            resends_in_hour: BigintText[];
+          }>(stepFactsSql, [id, now - HOUR_MS])
+        ).rows[0]!;
+        const refused = stepRefusal(kind, now, limits, {
+          verifyAttempts: Number(facts.verify_attempts),
+          lastResendAt: msOrNull(facts.last_resend_at),
+          resendsInHour: facts.resends_in_hour.map(Number),
+        });
+        if (refused) return refused;
+        const { seq } = (
+          await client.query<{ seq: BigintText }>(
+            `INSERT INTO ${E} (registration_id, at, status, detail) VALUES ($1, $2, $3, $4)
+             RETURNING seq`,
+            [id, now, registration.status, STEP_DETAIL[kind]],
+          )
+        ).rows[0]!;
+        return { ok: true, ticket: String(seq) };
+      }),
+    releaseStep: async (id, ticket) => {
+      if (!TICKET.test(ticket)) return;
+      await pool.query(
+        `UPDATE ${E} SET detail = detail || $3
+         WHERE registration_id = $1 AND seq = $2::bigint AND detail IN ($4, $5)`,
+        [id, ticket, RELEASED, STEP_DETAIL.verify, STEP_DETAIL.resend],
+      );
     },
     ping: async () => {
       await pool.query('SELECT 1');

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkpointInBackground } from './sqlite-checkpoints.ts';
 import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
+import { HOUR_MS, RELEASED, STEP_DETAIL, stepRefusal, TICKET } from './steps.ts';
 import type {
   BeginResult,
   ClaimedWork,
@@ -18,6 +19,9 @@ import type {
   NewRegistration,
   OutboxStats,
   Outcome,
+  StepKind,
+  StepLimits,
+  StepReservation,
   Store,
 } from './types.ts';
 
@@ -223,6 +227,33 @@ export function openSqliteStore(path: string): Store {
     `SELECT COUNT(*) AS count, MIN(at) AS first, MAX(at) AS last FROM registration_events
      WHERE registration_id = ? AND detail = ? AND at >= ?`,
   );
+  const statusOf = db
+    .prepare<[string], string>('SELECT status FROM registrations WHERE id = ?')
+    .pluck();
+  // "Since the latest resend" in the order entries were written (rowid), whatever their clocks.
+  const stepCounts = db.prepare<
+    { id: string },
+    { verifyAttempts: number; lastResendAt: number | null }
+  >(
+    `SELECT
+       (SELECT COUNT(*) FROM registration_events
+        WHERE registration_id = @id AND detail = '${STEP_DETAIL.verify}'
+          AND rowid > COALESCE((SELECT MAX(rowid) FROM registration_events
+            WHERE registration_id = @id AND detail = '${STEP_DETAIL.resend}'), 0)
+       ) AS verifyAttempts,
+       (SELECT MAX(at) FROM registration_events
+        WHERE registration_id = @id AND detail = '${STEP_DETAIL.resend}') AS lastResendAt`,
+  );
+  const resendsAfter = db
+    .prepare<[string, number], number>(
+      `SELECT at FROM registration_events
+       WHERE registration_id = ? AND detail = '${STEP_DETAIL.resend}' AND at > ? ORDER BY at`,
+    )
+    .pluck();
+  const releaseEvent = db.prepare<[string, string, bigint, string, string]>(
+    `UPDATE registration_events SET detail = detail || ?
+     WHERE registration_id = ? AND rowid = ? AND detail IN (?, ?)`,
+  );
 
   const fromExisting = (row: RegistrationRow, entry: NewRegistration): BeginResult => {
     if (row.request_hash !== entry.requestHash) return { kind: 'key_reused' };
@@ -327,6 +358,20 @@ export function openSqliteStore(path: string): Store {
     return changed === 1;
   };
 
+  const reserve = db.transaction(
+    (id: string, kind: StepKind, now: number, limits: StepLimits): StepReservation => {
+      const status = statusOf.get(id);
+      if (status === undefined) throw new Error(`no registration ${id} to count a step of`);
+      const refused = stepRefusal(kind, now, limits, {
+        ...stepCounts.get({ id })!,
+        resendsInHour: resendsAfter.all(id, now - HOUR_MS),
+      });
+      if (refused) return refused;
+      const { lastInsertRowid } = event.run(id, now, status, STEP_DETAIL[kind]);
+      return { ok: true, ticket: String(lastInsertRowid) };
+    },
+  );
+
   const commit = groupCommit(db);
 
   return {
@@ -408,6 +453,13 @@ export function openSqliteStore(path: string): Store {
           .immediate(),
       ),
     history: (id, detail, since) => settle(() => eventsSince.get(id, detail, since)!),
+    // IMMEDIATE: the write lock is taken before counting, so no other process counts meanwhile.
+    reserveStep: (id, kind, now, limits) => settle(() => reserve.immediate(id, kind, now, limits)),
+    releaseStep: (id, ticket) =>
+      settle(() => {
+        if (!TICKET.test(ticket)) return;
+        releaseEvent.run(RELEASED, id, BigInt(ticket), STEP_DETAIL.verify, STEP_DETAIL.resend);
+      }),
     ping: () => settle(() => void db.prepare('SELECT 1').get()),
     close: async () => {
       await checkpoints?.stop();

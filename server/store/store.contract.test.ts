@@ -9,17 +9,28 @@
  *
  * `Date` is frozen (and moved by hand) so leases, deadlines and history times are exact numbers.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from './index.ts';
 import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
-import type { BeginResult, NewRegistration, Retry, Store } from './types.ts';
+import type {
+  BeginResult,
+  NewRegistration,
+  Retry,
+  StepKind,
+  StepLimits,
+  StepReservation,
+  Store,
+} from './types.ts';
 
 const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -1152,6 +1163,239 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
     });
   });
 
+  describe('reserveStep and releaseStep', () => {
+    const LIMITS: StepLimits = { verifyAttempts: 5, resendCooldownMs: 60_000, resendsPerHour: 5 };
+    const HOUR = 3_600_000;
+    /** A registration waiting for its code: answered, so the steps keep `awaiting-approval`. */
+    async function waiting() {
+      const reg = await begun();
+      await store.finish(reg.id, reg.leaseToken, {
+        status: 'awaiting-approval',
+        httpStatus: 201,
+        response: { next: { type: 'verify-code' } },
+      });
+      return reg.id;
+    }
+    const reserve = (id: string, kind: StepKind, at: number, on: Store = store) =>
+      on.reserveStep(id, kind, at, LIMITS);
+    async function admitted(id: string, kind: StepKind, at: number): Promise<string> {
+      const result = await reserve(id, kind, at);
+      if (!result.ok) throw new Error(`${kind} at ${at - T0} refused: ${result.reason}`);
+      return result.ticket;
+    }
+    const count = async (id: string, detail: string) => (await store.history(id, detail, 0)).count;
+
+    it('admits verifyAttempts attempts per code, then nothing until a resend', async () => {
+      const id = await waiting();
+      const tickets: string[] = [];
+      for (let i = 0; i < 5; i++) tickets.push(await admitted(id, 'verify', T0 + i));
+      expect(new Set(tickets).size).toBe(5);
+      for (const ticket of tickets) expect(ticket).toMatch(/^[0-9]+$/);
+      // Never resent: a resend is allowed now, yet the answer never says "now".
+      expect(await reserve(id, 'verify', T0 + 10)).toEqual({
+        ok: false,
+        reason: 'verify_attempts',
+        retryAfterMs: 1_000,
+      });
+      expect(await reserve(id, 'verify', T0 + HOUR * 24)).toMatchObject({ ok: false });
+      // Refusals write nothing; the entries keep the status and show in the history.
+      expect(await store.history(id, 'verify_attempt', 0)).toEqual({
+        count: 5,
+        first: T0,
+        last: T0 + 4,
+      });
+      expect(await store.get(id)).toMatchObject({
+        status: 'awaiting-approval',
+        lastDetail: 'verify_attempt',
+        updatedAt: new Date(T0),
+      });
+    });
+
+    it('counts verify attempts afresh after each resend; refused, waits for the next', async () => {
+      const id = await waiting();
+      for (let i = 0; i < 5; i++) await admitted(id, 'verify', T0 + i);
+      await admitted(id, 'resend', T0 + 10_000);
+      for (let i = 0; i < 5; i++) await admitted(id, 'verify', T0 + 20_000 + i);
+      // The cool-down after the resend at +10 s ends at +70 s.
+      expect(await reserve(id, 'verify', T0 + 30_000)).toEqual({
+        ok: false,
+        reason: 'verify_attempts',
+        retryAfterMs: 40_000,
+      });
+      expect(await reserve(id, 'verify', T0 + 69_500)).toMatchObject({ retryAfterMs: 1_000 });
+      await admitted(id, 'resend', T0 + 70_000);
+      await admitted(id, 'verify', T0 + 70_001);
+      expect(await count(id, 'verify_attempt')).toBe(11);
+    });
+
+    it('refuses a resend within the cool-down, with the rest of it', async () => {
+      const id = await waiting();
+      await admitted(id, 'resend', T0);
+      expect(await reserve(id, 'resend', T0 + 1)).toEqual({
+        ok: false,
+        reason: 'resend_cooldown',
+        retryAfterMs: 59_999,
+      });
+      expect(await reserve(id, 'resend', T0 + 59_999)).toEqual({
+        ok: false,
+        reason: 'resend_cooldown',
+        retryAfterMs: 1,
+      });
+      await admitted(id, 'resend', T0 + 60_000);
+      expect(await count(id, 'resend')).toBe(2);
+    });
+
+    it('refuses more than resendsPerHour in a rolling hour, until the earliest is an hour old', async () => {
+      const id = await waiting();
+      for (let i = 0; i < 5; i++) await admitted(id, 'resend', T0 + i * 60_000);
+      // Both limits bite just after the fifth: the hourly one is the answer.
+      expect(await reserve(id, 'resend', T0 + 240_001)).toEqual({
+        ok: false,
+        reason: 'resend_hourly',
+        retryAfterMs: HOUR - 240_001,
+      });
+      expect(await reserve(id, 'resend', T0 + HOUR - 1)).toEqual({
+        ok: false,
+        reason: 'resend_hourly',
+        retryAfterMs: 1,
+      });
+      // A verify refusal waits for that too: the time until a resend is admitted.
+      for (let i = 0; i < 5; i++) await admitted(id, 'verify', T0 + 300_000 + i);
+      expect(await reserve(id, 'verify', T0 + 300_000)).toEqual({
+        ok: false,
+        reason: 'verify_attempts',
+        retryAfterMs: HOUR - 300_000,
+      });
+      // At +1 h the first (at T0) is an hour old and no longer counts.
+      await admitted(id, 'resend', T0 + HOUR);
+      // Now +60 s … +240 s and +1 h: full again until the one at +60 s is an hour old.
+      expect(await reserve(id, 'resend', T0 + HOUR + 50_000)).toEqual({
+        ok: false,
+        reason: 'resend_hourly',
+        retryAfterMs: 10_000,
+      });
+      await admitted(id, 'resend', T0 + HOUR + 60_000);
+      expect(await count(id, 'resend')).toBe(7);
+    });
+
+    it('counts the resends older code wrote through note', async () => {
+      const id = await waiting();
+      for (let i = 0; i < 5; i++) await admitted(id, 'verify', T0 + i);
+      await store.note(id, { detail: 'resend' }); // at Date.now(): T0
+      await admitted(id, 'verify', T0 + 5);
+      expect(await reserve(id, 'resend', T0 + 30_000)).toEqual({
+        ok: false,
+        reason: 'resend_cooldown',
+        retryAfterMs: 30_000,
+      });
+      for (let i = 1; i < 5; i++) {
+        tick(60_000);
+        await store.note(id, { detail: 'resend' });
+      }
+      expect(await reserve(id, 'resend', T0 + 300_000)).toEqual({
+        ok: false,
+        reason: 'resend_hourly',
+        retryAfterMs: HOUR - 300_000,
+      });
+      // Over the limit (older code did not stop at it): admitted once enough are an hour old,
+      // here the second earliest, not the earliest.
+      tick(60_000);
+      await store.note(id, { detail: 'resend' });
+      expect(await reserve(id, 'resend', T0 + 300_000)).toEqual({
+        ok: false,
+        reason: 'resend_hourly',
+        retryAfterMs: HOUR - 240_000,
+      });
+    });
+
+    it('stops counting a released attempt, keeping it in the history marked', async () => {
+      const id = await waiting();
+      const tickets: string[] = [];
+      for (let i = 0; i < 5; i++) tickets.push(await admitted(id, 'verify', T0 + i));
+      await store.releaseStep(id, tickets[2]!);
+      await admitted(id, 'verify', T0 + 10);
+      expect(await reserve(id, 'verify', T0 + 11)).toMatchObject({ ok: false });
+      // Twice, or a ticket that names no step of this registration: nothing happens.
+      const other = await waiting();
+      const foreign = await admitted(other, 'verify', T0);
+      for (const ticket of [tickets[2]!, foreign, '999999999', 'abc', '', '-1', '1'.repeat(40)]) {
+        await expect(store.releaseStep(id, ticket)).resolves.toBeUndefined();
+      }
+      await expect(store.releaseStep(randomUUID(), tickets[0]!)).resolves.toBeUndefined();
+      expect(await reserve(id, 'verify', T0 + 12)).toMatchObject({ ok: false });
+      expect(await count(id, 'verify_attempt')).toBe(5);
+      expect(await count(id, 'verify_attempt_released')).toBe(1);
+      expect(await count(other, 'verify_attempt')).toBe(1);
+    });
+
+    it('forgets a released resend: its cool-down, and the new count it started', async () => {
+      const id = await waiting();
+      for (let i = 0; i < 5; i++) await admitted(id, 'verify', T0 + i);
+      const resend = await admitted(id, 'resend', T0 + 10);
+      await admitted(id, 'verify', T0 + 11);
+      await store.releaseStep(id, resend);
+      expect(await count(id, 'resend_released')).toBe(1);
+      // Six attempts at the first code now.
+      expect(await reserve(id, 'verify', T0 + 12)).toMatchObject({ reason: 'verify_attempts' });
+      await admitted(id, 'resend', T0 + 13);
+      expect(await count(id, 'resend')).toBe(1);
+    });
+
+    it('rejects a step of an unknown registration, writing nothing', async () => {
+      const id = randomUUID();
+      await expect(reserve(id, 'verify', T0)).rejects.toThrow();
+      await expect(reserve(id, 'resend', T0)).rejects.toThrow();
+      expect(await store.history(id, 'verify_attempt', 0)).toMatchObject({ count: 0 });
+    });
+
+    const concurrently = async (kind: StepKind, instances: Store[]) => {
+      const id = await waiting();
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          reserve(id, kind, T0, instances[i % instances.length]),
+        ),
+      );
+      const admittedOnes = results.filter((r): r is Extract<StepReservation, { ok: true }> => r.ok);
+      expect(new Set(admittedOnes.map((r) => r.ticket)).size).toBe(admittedOnes.length);
+      return { id, admittedOnes, refused: results.filter((r) => !r.ok) };
+    };
+
+    it.each([
+      ['one instance', false],
+      ['two instances', true],
+    ])('admits exactly verifyAttempts of 30 concurrent verify attempts (%s)', async (_, two) => {
+      const instances = two ? [store, await peer()] : [store];
+      for (let round = 0; round < 3; round++) {
+        const { id, admittedOnes, refused } = await concurrently('verify', instances);
+        expect(admittedOnes).toHaveLength(5);
+        expect(refused).toEqual(
+          Array.from({ length: 25 }, () => ({
+            ok: false,
+            reason: 'verify_attempts',
+            retryAfterMs: 1_000,
+          })),
+        );
+        expect(await count(id, 'verify_attempt')).toBe(5);
+      }
+    });
+
+    it.each([
+      ['one instance', false],
+      ['two instances', true],
+    ])('admits exactly one of 30 concurrent resends (%s)', async (_, two) => {
+      const instances = two ? [store, await peer()] : [store];
+      for (let round = 0; round < 3; round++) {
+        const { id, admittedOnes, refused } = await concurrently('resend', instances);
+        expect(admittedOnes).toHaveLength(1);
+        expect(refused).toHaveLength(29);
+        for (const r of refused) {
+          expect(r).toEqual({ ok: false, reason: 'resend_cooldown', retryAfterMs: 60_000 });
+        }
+        expect(await count(id, 'resend')).toBe(1);
+      }
+    });
+  });
+
   describe('ping and close', () => {
     it('pings while open, fails once closed, and closes twice quietly', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
@@ -1181,6 +1425,71 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
       });
     });
   }
+});
+
+describe('SQLite step limits across processes', () => {
+  /** A process with its own store on `path`: says `ready`, waits for a line, then reserves. */
+  function reserver(path: string, id: string, attempts: number, limits: StepLimits) {
+    const module = fileURLToPath(new URL('./sqlite.ts', import.meta.url));
+    const script = `import { createInterface } from 'node:readline';
+      import { openSqliteStore } from ${JSON.stringify(module)};
+      const store = openSqliteStore(${JSON.stringify(path)});
+      console.log('ready');
+      await new Promise((go) => createInterface({ input: process.stdin }).once('line', go));
+      let admitted = 0;
+      const errors = [];
+      for (let i = 0; i < ${attempts}; i += 1) {
+        try {
+          const r = await store.reserveStep(${JSON.stringify(id)}, 'verify', ${T0}, ${JSON.stringify(limits)});
+          if (r.ok) admitted += 1;
+        } catch (err) {
+          errors.push(String(err));
+        }
+      }
+      await store.close();
+      console.log(JSON.stringify({ admitted, errors }));
+      process.exit(0);`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '--eval', script],
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
+    const lines = createInterface({ input: child.stdout });
+    const ready = new Promise<void>((resolve) => lines.once('line', () => resolve()));
+    const result = new Promise<{ admitted: number; errors: string[] }>((resolve, reject) => {
+      lines.on('line', (line) => {
+        if (line.startsWith('{'))
+          resolve(JSON.parse(line) as { admitted: number; errors: string[] });
+      });
+      child.once('exit', (code) => reject(new Error(`reserver exited with ${code}`)));
+    });
+    return { ready, go: () => child.stdin.end('go\n'), result };
+  }
+
+  it('admits exactly the limit when two processes reserve on one file at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-steps-'));
+    try {
+      const path = join(dir, 'journal.db');
+      const store = openSqliteStore(path);
+      const reg = entry();
+      await store.begin(reg);
+      // Enough attempts that both processes are still being admitted when they meet.
+      const limits: StepLimits = { verifyAttempts: 300, resendCooldownMs: 0, resendsPerHour: 1 };
+      const processes = [1, 2].map(() => reserver(path, reg.id, 400, limits));
+      await Promise.all(processes.map((p) => p.ready));
+      processes.forEach((p) => p.go());
+      const results = await Promise.all(processes.map((p) => p.result));
+      expect(results.flatMap((r) => r.errors)).toEqual([]);
+      expect(results.reduce((sum, r) => sum + r.admitted, 0)).toBe(300);
+      expect((await store.history(reg.id, 'verify_attempt', 0)).count).toBe(300);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('openStore', () => {

@@ -6,6 +6,9 @@
  * provider holds a *lease* on the registration (the request handler first, the outbox worker
  * for retries): a lease that runs out means its holder died, and the work is taken over, with
  * the previous attempt's outcome marked unknown so an "already exists" answer is reconciled.
+ *
+ * It also counts the follow-up steps (a code checked, a code sent again) before they reach the
+ * provider, so their limits hold under concurrency and across instances (`reserveStep`).
  */
 
 /**
@@ -143,6 +146,27 @@ export interface OutboxStats {
   oldestCreatedAt: number | null;
 }
 
+export type StepKind = 'verify' | 'resend';
+
+export interface StepLimits {
+  /** Attempts at a code per code sent (the first one, or the latest resend). */
+  verifyAttempts: number;
+  /** ms between two resends. */
+  resendCooldownMs: number;
+  /** Resends in any rolling hour. */
+  resendsPerHour: number;
+}
+
+export type StepReservation =
+  /** `ticket` names the history entry, for `releaseStep`. */
+  | { ok: true; ticket: string }
+  | {
+      ok: false;
+      reason: 'verify_attempts' | 'resend_cooldown' | 'resend_hourly';
+      /** ms until the step would be admitted (for `verify_attempts`: until a resend is). */
+      retryAfterMs: number;
+    };
+
 export interface Store {
   /**
    * Journals a submission under its idempotency key and leases it to the caller, or says why it
@@ -179,6 +203,23 @@ export interface Store {
   note(id: string, entry: HistoryEntry): Promise<void>;
   /** How often `detail` happened to a registration since `since` (ms epoch), and when last. */
   history(id: string, detail: string, since: number): Promise<HistoryCount>;
+  /**
+   * Counts one attempt of `kind` before it is sent, atomically (across processes and instances):
+   * over the limit, nothing is written. Admitted, it is a history entry at `now` (`verify_attempt`
+   * or `resend`, keeping the registration's status). Verify attempts count since the latest
+   * resend; resends count in the hour before `now`. Rejects for an unknown registration.
+   */
+  reserveStep(
+    id: string,
+    kind: StepKind,
+    now: number,
+    limits: StepLimits,
+  ): Promise<StepReservation>;
+  /**
+   * The attempt never reached the provider: it no longer counts (kept in the history, marked
+   * `…_released`). Releasing twice, or an unknown ticket, is a no-op.
+   */
+  releaseStep(id: string, ticket: string): Promise<void>;
   /** Throws when the store cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
