@@ -37,7 +37,7 @@ export interface PostgresStoreOptions {
  * history entries sharing a millisecond (SQLite's rowid). `$S` is the quoted schema name. Append
  * only (exported for the migration tests).
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE $S.registrations (
      id TEXT PRIMARY KEY,
      flow_id TEXT NOT NULL,

@@ -25,7 +25,8 @@ import type {
   Store,
 } from './types.ts';
 
-const MIGRATIONS: readonly string[] = [
+/** Applied in order at open, each once; append only (exported for the migration tests). */
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE registrations (
      id TEXT PRIMARY KEY,
      flow_id TEXT NOT NULL,

@@ -20,8 +20,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from './index.ts';
-import { openPostgresStore } from './postgres.ts';
-import { openSqliteStore } from './sqlite.ts';
+import { MIGRATIONS as POSTGRES_MIGRATIONS, openPostgresStore } from './postgres.ts';
+import { MIGRATIONS as SQLITE_MIGRATIONS, openSqliteStore } from './sqlite.ts';
 import type {
   BeginResult,
   NewRegistration,
@@ -51,6 +51,11 @@ interface Backend {
   setup(): Promise<void>;
   teardown(): Promise<void>;
   blank(): Blank;
+  /**
+   * A database as an older release left it: migrated to `version` only, then `seed` run (SQL
+   * naming tables `$S.registrations`, valid in both dialects). Only where `shared`.
+   */
+  older?(version: number, seed: string): Promise<Blank>;
 }
 
 /** Stores opened by the current test, closed after it. */
@@ -76,6 +81,20 @@ function sqliteMemory(): Backend {
 
 function sqliteFile(): Backend {
   let dir = '';
+  const at = (path: string): Blank => ({
+    open: async () => track(openSqliteStore(path)),
+    migrations: async () => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db
+          .prepare('SELECT version FROM schema_migrations ORDER BY version')
+          .pluck()
+          .all() as number[];
+      } finally {
+        db.close();
+      }
+    },
+  });
   return {
     name: 'sqlite file',
     shared: true,
@@ -86,22 +105,26 @@ function sqliteFile(): Backend {
     teardown: async () => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
-    blank: () => {
+    blank: () => at(join(dir, `${randomUUID()}.db`)),
+    older: async (version, seed) => {
       const path = join(dir, `${randomUUID()}.db`);
-      return {
-        open: async () => track(openSqliteStore(path)),
-        migrations: async () => {
-          const db = new Database(path, { readonly: true });
-          try {
-            return db
-              .prepare('SELECT version FROM schema_migrations ORDER BY version')
-              .pluck()
-              .all() as number[];
-          } finally {
-            db.close();
-          }
-        },
-      };
+      const db = new Database(path);
+      try {
+        db.exec(
+          'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+        );
+        SQLITE_MIGRATIONS.slice(0, version).forEach((sql, i) => {
+          db.exec(sql);
+          db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+            i + 1,
+            T0,
+          );
+        });
+        db.exec(seed.replaceAll('$S.', ''));
+      } finally {
+        db.close();
+      }
+      return at(path);
     },
   };
 }
@@ -112,6 +135,23 @@ function postgres(): Backend {
   let admin: pg.Client | undefined;
   let unreachable: Error | undefined;
   const where = POSTGRES_URL.replace(/\/\/.*@/s, '//***@');
+  const at = (schema: string): Blank => ({
+    open: async () => {
+      if (unreachable) throw unreachable;
+      return track(await openPostgresStore(POSTGRES_URL, { schema }));
+    },
+    migrations: async () =>
+      (
+        await admin!.query<{ version: number }>(
+          `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+        )
+      ).rows.map((row) => row.version),
+  });
+  const newSchema = (): string => {
+    const schema = `${prefix}_${schemas.length + 1}`;
+    schemas.push(schema);
+    return schema;
+  };
   return {
     name: 'postgres',
     shared: true,
@@ -145,21 +185,24 @@ function postgres(): Backend {
       for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await admin.end();
     },
-    blank: () => {
-      const schema = `${prefix}_${schemas.length + 1}`;
-      schemas.push(schema);
-      return {
-        open: async () => {
-          if (unreachable) throw unreachable;
-          return track(await openPostgresStore(POSTGRES_URL, { schema }));
-        },
-        migrations: async () =>
-          (
-            await admin!.query<{ version: number }>(
-              `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
-            )
-          ).rows.map((row) => row.version),
-      };
+    blank: () => at(newSchema()),
+    older: async (version, seed) => {
+      if (unreachable) throw unreachable;
+      const schema = newSchema();
+      const S = `"${schema}"`;
+      await admin!.query(
+        `CREATE SCHEMA ${S};
+         CREATE TABLE ${S}.schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`,
+      );
+      for (const [i, sql] of POSTGRES_MIGRATIONS.slice(0, version).entries()) {
+        await admin!.query(sql.replaceAll('$S', S));
+        await admin!.query(
+          `INSERT INTO ${S}.schema_migrations (version, applied_at) VALUES ($1, $2)`,
+          [i + 1, T0],
+        );
+      }
+      await admin!.query(seed.replaceAll('$S', S));
+      return at(schema);
     },
   };
 }
@@ -198,6 +241,12 @@ const retry = (overrides: Partial<Retry> = {}): Retry => ({
 });
 
 const QUEUED_ANSWER = { status: 'queued', id: 'r1', message: 'We will finish this shortly' };
+
+const LIMITS_FOR_MIGRATION: StepLimits = {
+  verifyAttempts: 5,
+  resendCooldownMs: 60_000,
+  resendsPerHour: 5,
+};
 
 describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name', (backend) => {
   let blank: Blank;
@@ -1413,6 +1462,62 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         const again = await blank.open();
         expect(await again.get(reg.id)).toMatchObject({ id: reg.id, status: 'pending' });
         expect(await blank.migrations()).toEqual(backend.versions);
+      });
+
+      it('bring a journal an older release left up to date, keeping its rows', async () => {
+        // What the release before form tokens wrote: a completed registration whose user asked
+        // for five codes through `note`, and a 5xx failure whose outcome is unknown.
+        const older = await backend.older!(
+          backend.versions.length - 1,
+          `INSERT INTO $S.registrations (id, flow_id, idempotency_key, request_hash, status,
+             submission, http_status, response, outcome_unknown, created_at, updated_at)
+           VALUES
+             ('old-done', 'acme', 'key-done', 'hash-1', 'awaiting-approval', '{}', 201,
+              '{"id":"old-done"}', 1 = 0, ${T0 - 600_000}, ${T0 - 600_000}),
+             ('old-failed', 'acme', 'key-failed', 'hash-1', 'failed', '{}', 504,
+              '{"code":"provider_unavailable"}', 1 = 1, ${T0 - 600_000}, ${T0 - 600_000});
+           INSERT INTO $S.registration_events (registration_id, at, status, detail)
+           VALUES ('old-done', ${T0 - 600_000}, 'pending', NULL),
+             ('old-done', ${T0 - 600_000}, 'awaiting-approval', NULL),
+             ${[5, 4, 3, 2, 1]
+               .map((m) => `('old-done', ${T0 - m * 60_000}, 'awaiting-approval', 'resend')`)
+               .join(', ')},
+             ('old-failed', ${T0 - 600_000}, 'pending', NULL),
+             ('old-failed', ${T0 - 600_000}, 'failed', 'unavailable (outcome unknown)');`,
+        );
+        const upgraded = await older.open();
+        expect(await older.migrations()).toEqual(backend.versions);
+        const old = (id: string, key: string): NewRegistration => ({
+          ...entry({ idempotencyKey: key }),
+          id,
+        });
+        expect(await upgraded.begin(old('x', 'key-done'))).toEqual({
+          kind: 'replay',
+          id: 'old-done',
+          httpStatus: 201,
+          response: { id: 'old-done' },
+        });
+        expect(await upgraded.reserveStep('old-done', 'resend', T0, LIMITS_FOR_MIGRATION)).toEqual({
+          ok: false,
+          reason: 'resend_hourly',
+          retryAfterMs: 3_600_000 - 300_000,
+        });
+        expect(
+          await upgraded.reserveStep('old-done', 'verify', T0, LIMITS_FOR_MIGRATION),
+        ).toMatchObject({ ok: true });
+        expect(await upgraded.begin(old('y', 'key-failed'))).toMatchObject({
+          kind: 'created',
+          id: 'old-failed',
+          outcomeUnknown: true,
+        });
+        // Form tokens work from now on; the old rows, without one, never collide.
+        const token = 'e'.repeat(64);
+        expect(await upgraded.begin(entry({ formTokenHash: token }))).toMatchObject({
+          kind: 'created',
+        });
+        expect(await upgraded.begin(entry({ formTokenHash: token }))).toEqual({
+          kind: 'token_used',
+        });
       });
 
       it('are applied once when instances open a new database at the same time', async () => {
