@@ -3,7 +3,7 @@
  * worker: through the flow's circuit breaker, with "already exists" after an attempt of unknown
  * outcome reconciled as our own success, and every failure sorted into retry-later or final.
  */
-import type { NextStep } from '../shared/api.ts';
+import type { Logger } from 'pino';
 import { ProviderError } from './errors.ts';
 import type { Flow } from './flows.ts';
 import type { RegistrationInput, RegistrationResult } from './providers/types.ts';
@@ -17,9 +17,40 @@ export type AttemptResult =
 
 const RETRYABLE = new Set(['unavailable', 'bad_response', 'misconfigured']);
 
-/** What a reconciled registration leads to: the step the provider's successes lead to. */
-function reconciledNext(flow: Flow): NextStep {
-  return flow.adapter.reconciledNext ?? null;
+const sorted = (error: ProviderError): AttemptResult =>
+  RETRYABLE.has(error.kind) ? { kind: 'retry', error } : { kind: 'final', error };
+
+/**
+ * A final refusal that is the user's answer (already registered, a value the provider refused
+ * and named), journaled as `rejected`; any other failure needs an operator (`failed`).
+ */
+export const isUsersAnswer = (error: ProviderError): boolean =>
+  error.kind === 'already_registered' || (error.kind === 'rejected' && error.field !== undefined);
+
+/**
+ * The operator's log line for a provider failure, written in this one place: an error where the
+ * operator must act (credentials, an answer we cannot read), a warning otherwise; the provider's
+ * words in it scrubbed of every secret and of the submitted values.
+ */
+export function logFailure(
+  log: Logger,
+  flow: Flow,
+  error: ProviderError,
+  bindings: Record<string, unknown>,
+  submitted?: Iterable<string>,
+): void {
+  const level = error.kind === 'misconfigured' || error.kind === 'bad_response' ? 'error' : 'warn';
+  log[level](
+    {
+      ...bindings,
+      flow: flow.id,
+      provider: flow.provider,
+      kind: error.kind,
+      ...(error.field ? { field: error.field } : {}),
+      outcomeUnknown: error.outcomeUnknown,
+    },
+    flow.redact(error.message, submitted),
+  );
 }
 
 export async function attempt(
@@ -33,10 +64,19 @@ export async function attempt(
     if (!(err instanceof ProviderError)) throw err;
     // The provider may have acted on an earlier attempt whose answer we lost: its
     // "already exists" is that attempt's success, not someone else's registration.
-    if (err.kind === 'already_registered' && outcomeUnknown) {
-      return { kind: 'done', result: { next: reconciledNext(flow) }, reconciled: true };
-    }
-    return RETRYABLE.has(err.kind) ? { kind: 'retry', error: err } : { kind: 'final', error: err };
+    if (err.kind === 'already_registered' && outcomeUnknown) return reconcile(flow, input);
+    return sorted(err);
+  }
+}
+
+async function reconcile(flow: Flow, input: RegistrationInput): Promise<AttemptResult> {
+  try {
+    const result = flow.adapter.reconcile ? await flow.adapter.reconcile(input) : { next: null };
+    return { kind: 'done', result, reconciled: true };
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    // Looking it up failed: still ours, still unknown where it stands; try again later.
+    return { kind: 'retry', error: err };
   }
 }
 

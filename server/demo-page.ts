@@ -5,7 +5,6 @@
  */
 import type { LoadedConfig } from './config/load.ts';
 import type { ProviderId } from '../shared/providers.ts';
-import { PROVIDERS } from './providers/index.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(
@@ -24,7 +23,7 @@ const PROVIDER_NAMES: Record<ProviderId, string> = {
 export function renderDemoPage(config: LoadedConfig): string {
   const sections = config.flows
     .map((flow) => {
-      const optional = PROVIDERS[flow.provider].fields
+      const optional = flow.providerFields
         .filter(
           (f) => !f.required && (!flow.optionalFields || flow.optionalFields.includes(f.name)),
         )

@@ -38,7 +38,10 @@ export type ProviderErrorKind =
   | 'unavailable'
   /** Our credentials or signature were refused: an operator must fix the configuration. */
   | 'misconfigured'
-  /** An answer we cannot read: unexpected status, shape or content type. */
+  /**
+   * An answer we cannot read or do not recognise: unexpected status, shape, content type or
+   * state. Never taken for a success; the operator's log line names the setting to check.
+   */
   | 'bad_response'
   /** A confirmation code the provider refused (wrong or expired). */
   | 'invalid_code'
@@ -49,8 +52,9 @@ export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly field: string | undefined;
   /**
-   * For `unavailable`: whether the provider may have acted on the request (a timeout or a reset
-   * after sending) so that a retry's "already exists" must be reconciled, not reported.
+   * Whether the provider may have acted on the request (a timeout or a reset after sending, an
+   * answer we cannot read), so that a retry's "already exists" must be reconciled, not reported.
+   * An unreadable answer is unknown unless the adapter says otherwise.
    */
   readonly outcomeUnknown: boolean;
 
@@ -63,6 +67,6 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
     this.kind = kind;
     this.field = options.field;
-    this.outcomeUnknown = options.outcomeUnknown ?? false;
+    this.outcomeUnknown = options.outcomeUnknown ?? kind === 'bad_response';
   }
 }

@@ -15,6 +15,7 @@ import { PROVIDERS } from './providers/index.ts';
 import type { ProviderAdapter, RegistrationInput, RegistrationResult } from './providers/types.ts';
 import { createBreaker, type Breaker } from './circuit-breaker.ts';
 import type { Metrics } from './metrics.ts';
+import { createRedactor, secretValues, type Redactor } from './redact.ts';
 import { sandboxBaseUrl } from './sandbox/index.ts';
 
 export interface Flow {
@@ -33,6 +34,8 @@ export interface Flow {
   register(input: RegistrationInput): Promise<RegistrationResult>;
   breaker: Breaker;
   http: ProviderHttp;
+  /** Scrubs every configured secret (and a submission's values) from provider text in logs. */
+  redact: Redactor;
 }
 
 export interface FlowOptions {
@@ -55,10 +58,14 @@ function baseUrlOf(flow: LoadedFlow, options: FlowOptions, config: LoadedConfig)
 
 export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<string, Flow> {
   const flows = new Map<string, Flow>();
+  // Every flow's: a provider may echo what another flow's credentials are, too.
+  const redact = createRedactor(
+    secretValues(config.flows.map((f) => [f.providerSettings, f.captcha])),
+  );
   for (const flowConfig of config.flows) {
     const definition = PROVIDERS[flowConfig.provider];
     const accepted = flowConfig.optionalFields;
-    const rules = definition.fields
+    const rules = flowConfig.providerFields
       .filter((f) => f.required || !accepted || accepted.includes(f.name))
       // A country without the provider's own list takes any ISO 3166 code.
       .map((f) => (f.name === 'country' && !f.options ? { ...f, options: COUNTRY_CODES } : f));
@@ -108,6 +115,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       register: (input) => breaker.run(() => adapter.register(input)),
       breaker,
       http,
+      redact,
     });
   }
   return flows;

@@ -1,8 +1,9 @@
 /**
  * The steps after a registration: checking a confirmation code and sending the code or e-mail
- * again. Both are limited per registration, in the journal, so that the limits hold across
- * restarts and instances: guessing a six-digit code stays hopeless (5 wrong codes per code sent)
- * and nobody can make a provider mail a user over and over (one resend a minute, 5 an hour).
+ * again. Both are limited per registration, counted in the journal before the provider is called
+ * (atomically, so parallel requests and several instances cannot get past the count): guessing a
+ * six-digit code stays hopeless (5 codes reach the provider per code sent) and nobody can make a
+ * provider mail a user over and over (one resend a minute, 5 an hour).
  */
 import type { Logger } from 'pino';
 import {
@@ -12,12 +13,19 @@ import {
 } from '../shared/api.ts';
 import { HttpProblem, ProviderError } from './errors.ts';
 import type { Flow } from './flows.ts';
+import { logFailure } from './delivery.ts';
 import { problemFor, type Answer } from './registrations.ts';
 import type { FollowUpInput } from './providers/types.ts';
-import type { Store, StoredRegistration } from './store/types.ts';
+import type {
+  StepKind,
+  StepLimits,
+  StepReservation,
+  Store,
+  StoredRegistration,
+} from './store/types.ts';
 
 export const FOLLOW_UP_LIMITS = {
-  /** Wrong codes accepted per code sent (the first one, or the latest resend). */
+  /** Codes sent to the provider per code sent to the user (the first one, or the latest resend). */
   verifyAttempts: 5,
   /** Seconds between two resends. */
   resendCooldownSeconds: 60,
@@ -25,17 +33,34 @@ export const FOLLOW_UP_LIMITS = {
   resendsPerHour: 5,
 } as const;
 
-const HOUR = 3_600_000;
+const STEP_LIMITS: StepLimits = {
+  verifyAttempts: FOLLOW_UP_LIMITS.verifyAttempts,
+  resendCooldownMs: FOLLOW_UP_LIMITS.resendCooldownSeconds * 1000,
+  resendsPerHour: FOLLOW_UP_LIMITS.resendsPerHour,
+};
 
 const invalidCode = () =>
   new HttpProblem(400, 'invalid_code', 'The code is not right.', {
     errors: { code: 'invalid_code' },
   });
 
-const tooMany = (retryAfterSeconds: number, detail: string) =>
+const tooMany = (retryAfterMs: number, detail: string) =>
   new HttpProblem(429, 'too_many_attempts', detail, {
-    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) },
   });
+
+const REFUSALS: Record<Exclude<StepReservation, { ok: true }>['reason'], string> = {
+  verify_attempts: 'Too many wrong codes: ask for a new code.',
+  resend_cooldown: 'Please wait before asking again.',
+  resend_hourly: 'Too many resends this hour.',
+};
+
+/**
+ * Whether a failed step certainly never reached the provider's check (nothing sent, or refused
+ * before the code or e-mail was looked at): then it does not count against the user's limits.
+ */
+const neverReached = (err: ProviderError) =>
+  (err.kind === 'unavailable' && !err.outcomeUnknown) || err.kind === 'misconfigured';
 
 function nextOf(registration: StoredRegistration): RegistrationResponse['next'] {
   return (registration.response as RegistrationResponse | null)?.next ?? null;
@@ -53,8 +78,34 @@ export interface FollowUpService {
 }
 
 export function createFollowUpService(store: Store): FollowUpService {
-  async function lastResendAt(id: string): Promise<number> {
-    return (await store.history(id, 'resend', 0)).last ?? 0;
+  /**
+   * Counts the step in the journal before the provider hears of it, atomically across instances:
+   * however many requests arrive at once, no more than the limit reach the provider.
+   */
+  async function reserve(id: string, kind: StepKind): Promise<string> {
+    const reservation = await store.reserveStep(id, kind, Date.now(), STEP_LIMITS);
+    if (!reservation.ok) throw tooMany(reservation.retryAfterMs, REFUSALS[reservation.reason]);
+    return reservation.ticket;
+  }
+
+  /** A provider failure as the user sees it; the step uncounted where it never got there. */
+  async function failed(
+    flow: Flow,
+    registration: StoredRegistration,
+    ticket: string,
+    err: unknown,
+    log: Logger,
+    submitted: string[] = [],
+  ): Promise<never> {
+    if (!(err instanceof ProviderError)) throw err;
+    if (neverReached(err) || err.kind === 'not_found') {
+      await store.releaseStep(registration.id, ticket);
+    }
+    logFailure(log, flow, err, { registrationId: registration.id }, [
+      ...submitted,
+      ...Object.values(registration.providerState),
+    ]);
+    throw problemFor(err);
   }
 
   return {
@@ -71,17 +122,10 @@ export function createFollowUpService(store: Store): FollowUpService {
       if ((await store.history(registration.id, 'verified', 0)).count > 0) {
         return { status: 200, body: done };
       }
-      const since = await lastResendAt(registration.id);
-      const failures = await store.history(registration.id, 'verify_failed', since);
-      if (failures.count >= FOLLOW_UP_LIMITS.verifyAttempts) {
-        throw tooMany(
-          FOLLOW_UP_LIMITS.resendCooldownSeconds,
-          'Too many wrong codes: ask for a new code.',
-        );
-      }
       // A malformed code never reaches the provider and does not count as an attempt.
       const parsed = verifyRequestSchema.safeParse(body);
       if (!parsed.success) throw invalidCode();
+      const ticket = await reserve(registration.id, 'verify');
       try {
         await adapter.verify(followUp(registration), parsed.data.code);
       } catch (err) {
@@ -89,11 +133,7 @@ export function createFollowUpService(store: Store): FollowUpService {
           await store.note(registration.id, { detail: 'verify_failed' });
           throw invalidCode();
         }
-        if (err instanceof ProviderError) {
-          log.warn({ registrationId: registration.id, kind: err.kind }, err.message);
-          throw problemFor(err);
-        }
-        throw err;
+        return failed(flow, registration, ticket, err, log, [parsed.data.code]);
       }
       await store.note(registration.id, { detail: 'verified', status: 'completed' });
       log.info({ registrationId: registration.id, flow: flow.id }, 'registration verified');
@@ -108,27 +148,17 @@ export function createFollowUpService(store: Store): FollowUpService {
       if (!canResend || !adapter.resend) {
         throw new HttpProblem(409, 'step_not_available', 'There is nothing to send again.');
       }
-      const now = Date.now();
-      const recent = await store.history(registration.id, 'resend', now - HOUR);
-      if (recent.count >= FOLLOW_UP_LIMITS.resendsPerHour && recent.first !== null) {
-        throw tooMany((recent.first + HOUR - now) / 1000, 'Too many resends this hour.');
-      }
-      const wait = FOLLOW_UP_LIMITS.resendCooldownSeconds * 1000 - (now - (recent.last ?? 0));
-      if (wait > 0) throw tooMany(wait / 1000, 'Please wait before asking again.');
+      const ticket = await reserve(registration.id, 'resend');
       try {
         await adapter.resend(followUp(registration));
       } catch (err) {
         // The provider has nothing waiting any more: usually the user already confirmed.
         if (err instanceof ProviderError && err.kind === 'not_found') {
+          await store.releaseStep(registration.id, ticket);
           throw new HttpProblem(409, 'step_not_available', 'There is nothing to send again.');
         }
-        if (err instanceof ProviderError) {
-          log.warn({ registrationId: registration.id, kind: err.kind }, err.message);
-          throw problemFor(err);
-        }
-        throw err;
+        return failed(flow, registration, ticket, err, log);
       }
-      await store.note(registration.id, { detail: 'resend' });
       const body: ResendResponse = {
         id: registration.id,
         status: 'sent',

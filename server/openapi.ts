@@ -70,7 +70,7 @@ export const flowDescriptorSchema: z.ZodType<FlowDescriptor> = z
 export const registrationResponseSchema: z.ZodType<RegistrationResponse> = z
   .object({
     id: z.uuid(),
-    status: z.enum(['completed', 'queued', 'failed', 'awaiting-approval']),
+    status: z.enum(['completed', 'queued', 'failed', 'rejected', 'awaiting-approval']),
     next: nextStep.optional(),
     organisation: z
       .object({
@@ -85,7 +85,10 @@ export const registrationResponseSchema: z.ZodType<RegistrationResponse> = z
   .meta({ id: 'RegistrationResponse' });
 
 export const registrationStatusSchema = z
-  .object({ id: z.uuid(), status: z.enum(['completed', 'queued', 'failed', 'awaiting-approval']) })
+  .object({
+    id: z.uuid(),
+    status: z.enum(['completed', 'queued', 'failed', 'rejected', 'awaiting-approval']),
+  })
   .meta({ id: 'RegistrationStatus' });
 
 export const resendResponseSchema: z.ZodType<ResendResponse> = z
@@ -271,6 +274,17 @@ export function openApiDocument(version: string): Record<string, unknown> {
           security: admin,
           parameters: [idParam],
           responses: { '200': { description: 'Queued' }, ...problems(401, 404, 409) },
+        },
+      },
+      '/admin/doctor': {
+        get: {
+          summary: "Each flow's settings tried against its provider with calls that create nothing",
+          security: admin,
+          parameters: [{ name: 'flow', in: 'query', schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'Per flow: checks with a verdict and what to do' },
+            ...problems(401, 404),
+          },
         },
       },
       '/admin/outbox': {

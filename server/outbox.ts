@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { problemBody } from './http/problem.ts';
 import { FIELD_SPECS } from '../shared/fields.ts';
-import { attempt, backoffMs, leaseMsFor } from './delivery.ts';
+import { attempt, backoffMs, isUsersAnswer, leaseMsFor, logFailure } from './delivery.ts';
 import { HttpProblem } from './errors.ts';
 import type { Flow } from './flows.ts';
 import type { Metrics } from './metrics.ts';
@@ -53,18 +53,23 @@ export function createOutboxWorker(deps: {
   const firstAnswer = (work: ClaimedWork, answer: { status: number; body: unknown }) =>
     work.status === 'pending' ? { httpStatus: answer.status, response: answer.body } : {};
 
-  async function fail(work: ClaimedWork, detail: string, problem: HttpProblem): Promise<void> {
+  /** A final outcome other than success: the user's answer (`rejected`), or an operator's task. */
+  async function fail(
+    work: ClaimedWork,
+    detail: string,
+    problem: HttpProblem,
+    status: 'failed' | 'rejected' = 'failed',
+  ): Promise<void> {
     const outcome: Outcome = {
-      status: 'failed',
+      status,
       detail,
       ...firstAnswer(work, { status: problem.status, body: problemBody(problem) }),
     };
     await store.finish(work.id, work.leaseToken, outcome);
-    deps.metrics?.registration(work.flowId, 'failed');
-    log.error(
-      { registrationId: work.id, flow: work.flowId, attempts: work.attempts },
-      `registration failed: ${detail}`,
-    );
+    deps.metrics?.registration(work.flowId, status);
+    const where = { registrationId: work.id, flow: work.flowId, attempts: work.attempts };
+    if (status === 'rejected') log.info(where, `registration rejected by the provider: ${detail}`);
+    else log.error(where, `registration failed: ${detail}`);
   }
 
   async function deliver(work: ClaimedWork): Promise<void> {
@@ -94,6 +99,7 @@ export function createOutboxWorker(deps: {
       work.outcomeUnknown,
     );
     const rlog = log.child({ registrationId: work.id, flow: flow.id, attempt: work.attempts });
+    const submitted = Object.values(submission.fields);
     if (result.kind === 'done') {
       const response = answerFor(work.id, result.result);
       await store.finish(work.id, work.leaseToken, {
@@ -105,8 +111,11 @@ export function createOutboxWorker(deps: {
       deps.metrics?.registration(flow.id, result.reconciled ? 'reconciled' : 'delivered');
       return;
     }
-    if (result.kind === 'final')
-      return fail(work, describeError(result.error), problemFor(result.error));
+    if (result.kind === 'final') {
+      logFailure(rlog, flow, result.error, {}, submitted);
+      const status = isUsersAnswer(result.error) ? 'rejected' : 'failed';
+      return fail(work, describeError(result.error), problemFor(result.error), status);
+    }
     await store.reschedule(work.id, work.leaseToken, {
       nextAttemptAt: now + backoffMs(work.attempts, flow.config.retry),
       deadlineAt,
@@ -114,7 +123,7 @@ export function createOutboxWorker(deps: {
       ...firstAnswer(work, queuedAnswer(work.id)),
       detail: `retry later: ${describeError(result.error)}`,
     });
-    rlog.warn({ kind: result.error.kind }, 'outbox attempt failed; retrying later');
+    logFailure(rlog, flow, result.error, { retryLater: true }, submitted);
   }
 
   async function runOnce(): Promise<number> {

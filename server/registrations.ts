@@ -21,7 +21,14 @@ import { problemBody } from './http/problem.ts';
 import type { FormTokens } from './bot-protection.ts';
 import type { Metrics, RegistrationOutcome } from './metrics.ts';
 import { verifyCaptcha } from './captcha.ts';
-import { attempt, backoffMs, leaseMsFor, type AttemptResult } from './delivery.ts';
+import {
+  attempt,
+  backoffMs,
+  isUsersAnswer,
+  leaseMsFor,
+  logFailure,
+  type AttemptResult,
+} from './delivery.ts';
 import type { RegistrationInput, RegistrationResult } from './providers/types.ts';
 import type { Outcome, Store, StoredRegistration, StoredStatus } from './store/types.ts';
 
@@ -53,18 +60,9 @@ const withoutSecrets = (values: FieldValues) =>
     ),
   );
 
-/**
- * Public status: `pending` is "accepted, not done yet"; a bot's discarded one looks done; the
- * provider's refusal (`rejected`) is a failure, as the API has always said.
- */
+/** Public status: `pending` is "accepted, not done yet"; a bot's discarded one looks done. */
 export const publicStatus = (status: StoredStatus): RegistrationStatus =>
-  status === 'pending'
-    ? 'queued'
-    : status === 'discarded'
-      ? 'completed'
-      : status === 'rejected'
-        ? 'failed'
-        : status;
+  status === 'pending' ? 'queued' : status === 'discarded' ? 'completed' : status;
 
 export function answerFor(id: string, result: RegistrationResult): RegistrationResponse {
   return {
@@ -161,25 +159,37 @@ export interface RegistrationService {
   find(id: string): Promise<StoredRegistration | undefined>;
 }
 
-/** Why a submission looks like a bot's, or undefined for a person's. */
-function botReason(
+const formExpired = (detail: string) => new HttpProblem(400, 'form_expired', detail);
+
+/**
+ * Why a submission looks like a bot's (undefined for a person's), and the hash of the form token
+ * that admits it: one token admits one registration (the journal refuses it for another key).
+ */
+function botCheck(
   flow: Flow,
   request: RegistrationRequest,
   tokens: FormTokens,
-): string | undefined {
+): { reason: string | undefined; tokenHash?: string } {
   const { honeypot, minFillSeconds } = flow.config.botProtection;
-  if (honeypot && request.hp) return 'honeypot filled';
-  if (minFillSeconds <= 0) return undefined;
+  const hashed = request.formToken
+    ? { tokenHash: createHash('sha256').update(request.formToken).digest('hex') }
+    : {};
+  if (honeypot && request.hp) return { reason: 'honeypot filled', ...hashed };
+  if (minFillSeconds <= 0) return { reason: undefined };
   const token = tokens.check(flow.id, request.formToken);
-  if (!token.ok && token.reason === 'missing') return 'no form token';
+  if (!token.ok && token.reason === 'missing') return { reason: 'no form token' };
   if (!token.ok) {
     // A page left open for a day, or keys rotated: a person's, most likely. The widget
     // fetches a fresh token and sends again.
-    throw new HttpProblem(400, 'form_expired', 'The form is out of date: load it again and send.');
+    throw formExpired('The form is out of date: load it again and send.');
   }
-  return token.ageMs < minFillSeconds * 1000
-    ? `sent ${token.ageMs} ms after the form was served`
-    : undefined;
+  return {
+    reason:
+      token.ageMs < minFillSeconds * 1000
+        ? `sent ${token.ageMs} ms after the form was served`
+        : undefined,
+    ...hashed,
+  };
 }
 
 async function checkCaptcha(
@@ -194,7 +204,8 @@ async function checkCaptcha(
   const { verdict, codes } = await verifyCaptcha(captcha, request.captchaToken, ip);
   if (verdict === 'passed') return;
   if (verdict === 'failed') {
-    log.info({ flow: flow.id, codes }, 'captcha refused');
+    // The provider's own words: scrubbed like any provider text (one may echo our secret).
+    log.info({ flow: flow.id, codes: codes.map((code) => flow.redact(code)) }, 'captcha refused');
     throw invalidFields({ captcha: 'invalid' });
   }
   log.error({ flow: flow.id, provider: captcha.provider }, 'captcha verify endpoint unavailable');
@@ -243,7 +254,7 @@ export function createRegistrationService(
       if (flow.config.requireConsent && request.consent !== true) {
         throw invalidFields({ consent: 'required' });
       }
-      const bot = botReason(flow, request, tokens);
+      const { reason: bot, tokenHash } = botCheck(flow, request, tokens);
       // A captcha token is single-use: a repeated key is answered from the journal, unchecked.
       if (!bot && flow.config.captcha && !(await store.hasKey(flow.id, idempotencyKey))) {
         await checkCaptcha(flow, request, ip, log);
@@ -266,6 +277,7 @@ export function createRegistrationService(
         requestHash,
         submission,
         leaseMs: leaseMsFor(flow),
+        ...(tokenHash ? { formTokenHash: tokenHash } : {}),
       };
       let begun = await store.begin(entry);
       // The same request is being handled right now (a double click, a client retry): wait
@@ -276,6 +288,9 @@ export function createRegistrationService(
         begun = await store.begin(entry);
       }
       switch (begun.kind) {
+        case 'token_used':
+          // The widget answers this by loading a fresh form token and sending once more.
+          throw formExpired('This form was sent already: load it again to send another.');
         case 'key_reused':
           throw new HttpProblem(
             422,
@@ -291,9 +306,6 @@ export function createRegistrationService(
               headers: { 'retry-after': '2' },
             },
           );
-        case 'token_used':
-          // Not answered yet: no formTokenHash is given to the store so far.
-          throw new Error('form token already used');
         case 'replay':
           return {
             status: begun.httpStatus,
@@ -302,7 +314,7 @@ export function createRegistrationService(
           };
       }
 
-      const { id, leaseToken } = begun;
+      const { id, leaseToken, outcomeUnknown } = begun;
       // Bindings per call, not a child logger: a child costs as much as a line, and most of
       // these lines are below the production level.
       const where = { registrationId: id, flow: flow.id, provider: flow.provider };
@@ -323,15 +335,18 @@ export function createRegistrationService(
       let result: AttemptResult;
       const started = performance.now();
       try {
-        result = await attempt(flow, input, false);
+        // A retry of an attempt that may have reached the provider reconciles its "exists".
+        result = await attempt(flow, input, outcomeUnknown);
       } catch (err) {
-        // A bug, not the provider: recorded, so the key is not stuck "in progress".
+        // A bug, not the provider: recorded, so the key is not stuck "in progress"; whether
+        // the provider acted first is unknown.
         const problem = new HttpProblem(500, 'internal_error', 'An unexpected error occurred.');
         await store.finish(id, leaseToken, {
           status: 'failed',
           httpStatus: 500,
           response: problemBody(problem),
           detail: 'internal_error',
+          outcomeUnknown: true,
         });
         throw err;
       }
@@ -345,7 +360,10 @@ export function createRegistrationService(
           httpStatus: 201,
           response,
         });
-        log.info({ ...where, outcome: response.status, providerMs }, 'registration completed');
+        log.info(
+          { ...where, outcome: response.status, reconciled: result.reconciled, providerMs },
+          'registration completed',
+        );
         count(flow, response.status === 'awaiting-approval' ? 'awaiting_approval' : 'completed');
         if (!kept) return queuedAnswer(id);
         // The generated password is in the first answer only: never journaled, never replayed.
@@ -354,17 +372,7 @@ export function createRegistrationService(
       }
 
       const err = result.error;
-      const logAt = err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
-      log[logAt](
-        {
-          ...where,
-          kind: err.kind,
-          field: err.field,
-          outcomeUnknown: err.outcomeUnknown,
-          providerMs,
-        },
-        err.message,
-      );
+      logFailure(log, flow, err, { registrationId: id, providerMs }, Object.values(input.fields));
       if (result.kind === 'retry' && flow.config.queueOnOutage) {
         const now = Date.now();
         const answer = queuedAnswer(id);
@@ -380,13 +388,15 @@ export function createRegistrationService(
         count(flow, 'queued');
         return answer;
       }
-      count(flow, result.kind === 'final' ? 'rejected' : 'failed');
+      const usersAnswer = result.kind === 'final' && isUsersAnswer(err);
+      count(flow, usersAnswer ? 'rejected' : 'failed');
       const problem = problemFor(err);
       const kept = await store.finish(id, leaseToken, {
-        status: 'failed',
+        status: usersAnswer ? 'rejected' : 'failed',
         httpStatus: problem.status,
         response: problemBody(problem),
         detail: describeError(err),
+        outcomeUnknown: err.outcomeUnknown,
       });
       if (!kept) return queuedAnswer(id);
       throw problem;

@@ -67,7 +67,8 @@ export type NextStep =
   | { type: 'await-approval' }
   | null;
 
-export type RegistrationStatus = 'completed' | 'queued' | 'failed' | 'awaiting-approval';
+export type RegistrationStatus =
+  'completed' | 'queued' | 'failed' | 'rejected' | 'awaiting-approval';
 
 /** A success the widget words differently from "registered". */
 export type RegistrationNotice = 'account-requested';

@@ -6,6 +6,7 @@
  *   approvals reject KEY [--flow F]
  *   registrations list [--status S] [--flow F] [--limit N] [--json]
  *   registrations retry ID
+ *   doctor [--flow F] [--json]
  *
  * Talks to a running BFF: ORG_SIGNUP_URL (default http://localhost:8080) with the token in
  * ORG_SIGNUP_ADMIN_TOKEN.
@@ -19,8 +20,10 @@ const USAGE = `Usage: npm run admin -- <command>
   approvals approve KEY --customer CUSTOMER [--flow F]  link to an existing customer, send activation
   approvals approve KEY --new-customer [--flow F]       create the customer from the profile first
   approvals reject KEY [--flow F]
-  registrations list [--status failed|queued|pending|completed|awaiting-approval] [--flow F] [--limit N] [--json]
+  registrations list [--status failed|rejected|queued|pending|completed|awaiting-approval] [--flow F] [--limit N] [--json]
   registrations retry ID                                send a failed registration again
+  doctor [--flow F] [--json]                            try each flow's settings against its
+                                                        provider, creating nothing
 
 Environment: ORG_SIGNUP_URL (default http://localhost:8080), ORG_SIGNUP_ADMIN_TOKEN (required).`;
 
@@ -124,6 +127,30 @@ export function formatApprovals(approvals: Pending[]): string {
   return `${table(rows)}\n\n${approvals.length} waiting. Details:\n${details}`;
 }
 
+interface DoctorReport {
+  flow: string;
+  provider: string;
+  sandbox: boolean;
+  checks: { name: string; verdict: 'ok' | 'warn' | 'fail' | 'skip'; detail: string }[];
+}
+
+const VERDICT_MARKS = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' } as const;
+
+export function formatDoctor(reports: DoctorReport[]): string {
+  const lines = reports.flatMap((r) => [
+    `${r.flow} (${r.provider}${r.sandbox ? ', sandbox' : ''})`,
+    ...r.checks.map((c) => `  ${VERDICT_MARKS[c.verdict]}  ${c.name}: ${c.detail}`),
+    '',
+  ]);
+  const failed = reports.filter((r) => r.checks.some((c) => c.verdict === 'fail'));
+  lines.push(
+    failed.length
+      ? `${failed.length} of ${reports.length} flow(s) will not work as configured: ${failed.map((r) => r.flow).join(', ')}.`
+      : `All ${reports.length} flow(s) passed what can be checked without registering anyone.`,
+  );
+  return lines.join('\n');
+}
+
 export async function run(argv: string[]): Promise<string> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -139,6 +166,14 @@ export async function run(argv: string[]): Promise<string> {
     },
   });
   const [group, command, key] = positionals;
+  if (group === 'doctor' && !values.help) {
+    const query = values.flow ? `?flow=${encodeURIComponent(values.flow)}` : '';
+    const { flows } = (await call('GET', `/admin/doctor${query}`)) as { flows: DoctorReport[] };
+    const output = values.json ? JSON.stringify(flows, null, 2) : formatDoctor(flows);
+    // A failed check fails the command, so a deployment script can stop on it.
+    if (flows.some((r) => r.checks.some((c) => c.verdict === 'fail'))) throw new CliError(output);
+    return output;
+  }
   if (values.help || !command) return USAGE;
   if (group === 'registrations') {
     if (command === 'list') {

@@ -9,8 +9,9 @@ import { z } from 'zod';
 import type { Secret } from '../config/secret.ts';
 import { HttpProblem, ProviderError } from '../errors.ts';
 import type { Flow } from '../flows.ts';
+import { logFailure } from '../delivery.ts';
 import { problemFor, queuedAnswer } from '../registrations.ts';
-import type { ApprovalsApi } from '../providers/types.ts';
+import type { ApprovalsApi, DoctorCheck } from '../providers/types.ts';
 import type { Store } from '../store/types.ts';
 import { requireBearer } from './auth.ts';
 
@@ -61,7 +62,7 @@ export function adminRouter(deps: {
     );
   }
 
-  async function provider<T>(log: Logger, flow: string, work: () => Promise<T>): Promise<T> {
+  async function provider<T>(log: Logger, flow: Flow, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
@@ -69,8 +70,7 @@ export function adminRouter(deps: {
       if (err.kind === 'not_found') {
         throw new HttpProblem(404, 'not_found', 'The provider has no such pending user.');
       }
-      const level = err.kind === 'misconfigured' || err.kind === 'bad_response' ? 'error' : 'warn';
-      log[level]({ flow, kind: err.kind, field: err.field }, err.message);
+      logFailure(log, flow, err, {});
       throw problemFor(err);
     }
   }
@@ -96,7 +96,7 @@ export function adminRouter(deps: {
     for (const flow of flows) {
       let pendingList;
       try {
-        pendingList = await provider(req.log, flow.id, () => flow.adapter.approvals.list());
+        pendingList = await provider(req.log, flow, () => flow.adapter.approvals.list());
       } catch (err) {
         if (!(err instanceof HttpProblem) || flows.length === 1) throw err;
         unavailable.push({ flow: flow.id, code: err.code });
@@ -114,7 +114,7 @@ export function adminRouter(deps: {
     const key = String(req.params['key']);
     const body = parse(approveSchema, req.body);
     const flow = await flowFor(key, body.flow);
-    const { customer } = await provider(req.log, flow.id, () =>
+    const { customer } = await provider(req.log, flow, () =>
       flow.adapter.approvals.approve(
         key,
         body.customer ? { existing: body.customer } : { create: true },
@@ -137,19 +137,67 @@ export function adminRouter(deps: {
     const key = String(req.params['key']);
     const body = parse(rejectSchema, req.body);
     const flow = await flowFor(key, body.flow);
-    await provider(req.log, flow.id, () => flow.adapter.approvals.reject(key));
+    await provider(req.log, flow, () => flow.adapter.approvals.reject(key));
     const registration = await deps.store.findByProviderRef(flow.id, key);
+    // The partner's staff said no: the user's answer, not a failure an operator must look at.
     if (registration)
-      await deps.store.note(registration.id, { detail: 'rejected', status: 'failed' });
+      await deps.store.note(registration.id, { detail: 'rejected', status: 'rejected' });
     req.log.info({ flow: flow.id, registrationId: registration?.id }, 'registration rejected');
-    res.json({ flow: flow.id, key, registrationId: registration?.id ?? null, status: 'failed' });
+    res.json({ flow: flow.id, key, registrationId: registration?.id ?? null, status: 'rejected' });
+  });
+
+  // ---- Doctor: each flow's settings tried against its provider, creating nothing --------------
+
+  router.get('/doctor', async (req, res) => {
+    const only = typeof req.query['flow'] === 'string' ? req.query['flow'] : undefined;
+    const flows = [...deps.flows.values()].filter((f) => !only || f.id === only);
+    if (only && flows.length === 0) {
+      throw new HttpProblem(404, 'flow_not_found', `There is no flow "${only}".`);
+    }
+    const report = [];
+    for (const flow of flows) {
+      const checks: DoctorCheck[] = [];
+      const base = flow.config.baseUrl;
+      if (base && !base.startsWith('https:')) {
+        checks.push({
+          name: 'baseUrl',
+          verdict: 'warn',
+          detail: `${base} is not https: credentials and the users' details would travel in clear`,
+        });
+      }
+      try {
+        checks.push(...((await flow.adapter.doctor?.()) ?? []));
+      } catch (err) {
+        req.log.error({ err, flow: flow.id }, 'doctor check crashed');
+        checks.push({
+          name: 'checks',
+          verdict: 'fail',
+          detail: 'the check itself failed (see the BFF log)',
+        });
+      }
+      report.push({
+        flow: flow.id,
+        provider: flow.provider,
+        sandbox: flow.config.sandbox,
+        checks: checks.map((c) => ({ ...c, detail: flow.redact(c.detail) })),
+      });
+    }
+    res.set('cache-control', 'no-store').json({ flows: report });
   });
 
   // ---- The journal: what an operator needs to find and retry stuck registrations -------------
 
   const listSchema = z.strictObject({
     status: z
-      .enum(['pending', 'queued', 'completed', 'failed', 'awaiting-approval', 'discarded'])
+      .enum([
+        'pending',
+        'queued',
+        'completed',
+        'failed',
+        'rejected',
+        'awaiting-approval',
+        'discarded',
+      ])
       .optional(),
     flow: z.string().optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { FIELD_SPECS } from '../../shared/fields.ts';
+import { FIELD_SPECS, type FieldRule } from '../../shared/fields.ts';
 import { PROVIDERS } from '../providers/index.ts';
 import { SIMULATORS } from '../sandbox/index.ts';
 import { configSchema, flowSchema, type Config, type FlowConfig } from './schema.ts';
@@ -17,6 +17,8 @@ export const DEMO_CONFIG_PATH = fileURLToPath(new URL('./demo.json', import.meta
 export interface LoadedFlow extends FlowConfig {
   /** The provider's settings after its own schema (defaults applied, secrets as `Secret`). */
   providerSettings: unknown;
+  /** The fields the provider takes with these settings, and which of them it requires. */
+  providerFields: readonly FieldRule[];
 }
 
 export interface LoadedConfig extends Omit<Config, 'flows'> {
@@ -67,15 +69,20 @@ function checkFlow(
   if (flow.sandbox && !sandbox.enabled && !sandbox.url) {
     problems.push(`${at}.sandbox: set "sandbox": { "enabled": true } or a "sandbox.url" to reach`);
   }
+  const base = flow.sandbox ? SIMULATORS[flow.provider].flowSettings() : {};
+  const settings = provider.settings.safeParse(mergeSettings(base, flow.settings));
+  if (!settings.success) problems.push(...describe(settings.error.issues, [at, 'settings']));
+  const fields =
+    (settings.success ? provider.fieldsFor?.(settings.data) : undefined) ?? provider.fields;
   if (flow.queueOnOutage) {
-    const secret = provider.fields.find((f) => FIELD_SPECS[f.name].secret);
+    const secret = fields.find((f) => FIELD_SPECS[f.name].secret);
     if (secret) {
       problems.push(
         `${at}.queueOnOutage: ${flow.provider} needs the user's ${secret.name}, which is never stored, so its registrations cannot be sent later; leave queueOnOutage off`,
       );
     }
   }
-  const optional = provider.fields.filter((f) => !f.required).map((f) => f.name);
+  const optional = fields.filter((f) => !f.required).map((f) => f.name);
   for (const name of flow.optionalFields ?? []) {
     if (!optional.includes(name)) {
       problems.push(
@@ -88,10 +95,11 @@ function checkFlow(
       problems.push(`${at}.hostValues: ${flow.provider} does not use "${name}"`);
     }
   }
-  const base = flow.sandbox ? SIMULATORS[flow.provider].flowSettings() : {};
-  const settings = provider.settings.safeParse(mergeSettings(base, flow.settings));
-  if (!settings.success) problems.push(...describe(settings.error.issues, [at, 'settings']));
-  return { ...flow, providerSettings: settings.success ? settings.data : undefined };
+  return {
+    ...flow,
+    providerSettings: settings.success ? settings.data : undefined,
+    providerFields: fields,
+  };
 }
 
 export function parseConfig(

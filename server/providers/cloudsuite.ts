@@ -41,6 +41,7 @@ import { ProviderError } from '../errors.ts';
 import { credentialCache } from '../http/credential-cache.ts';
 import type { ProviderResponse, ProviderRequest } from '../http/provider-http.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
+import { probe, skipped } from './doctor.ts';
 import {
   defineProvider,
   type PendingApproval,
@@ -415,7 +416,11 @@ export const cloudsuite = defineProvider({
           `${detail}: check the flow's userDefaults / profileDefaults`,
         );
       }
-      return new ProviderError('rejected', detail);
+      // Nothing names a field of the form: never a guess, and the operator hears of it.
+      return new ProviderError(
+        'bad_response',
+        `${detail}: no field of the form is named; if it means the user exists already, extend the flow's duplicatePattern`,
+      );
     }
 
     async function register(input: RegistrationInput): Promise<RegistrationResult> {
@@ -431,15 +436,7 @@ export const cloudsuite = defineProvider({
             `CloudSuite answered POST user with ${res.status} but no user key`,
           );
         }
-        const profileId = user.data.user_profiles?.[0];
-        return {
-          next: { type: 'await-approval' },
-          providerRef: user.data.key,
-          state: {
-            ...(user.data.id !== undefined ? { userId: String(user.data.id) } : {}),
-            ...(profileId !== undefined ? { userProfileId: String(profileId) } : {}),
-          },
-        };
+        return pendingResult(user.data);
       }
       if (res.status === 404) {
         throw new ProviderError(
@@ -679,8 +676,56 @@ export const cloudsuite = defineProvider({
       );
     }
 
+    /** What a POST user answered, as a step and keys (also for one found by its e-mail). */
+    function pendingResult(user: User): RegistrationResult {
+      const profileId = user.user_profiles?.[0];
+      return {
+        next: { type: 'await-approval' },
+        providerRef: user.key,
+        state: {
+          ...(user.id !== undefined ? { userId: String(user.id) } : {}),
+          ...(profileId !== undefined ? { userProfileId: String(profileId) } : {}),
+        },
+      };
+    }
+
+    /**
+     * A user whose POST answer was lost is found among the pending users (the seed's query) by
+     * its e-mail, so the approval queue links it to the registration.
+     */
+    async function reconcile(input: RegistrationInput): Promise<RegistrationResult> {
+      const email = (input.fields.email ?? '').toLowerCase();
+      const user = (await pendingUsers()).find((u) => u.email.toLowerCase() === email);
+      if (!user) {
+        throw new ProviderError(
+          'bad_response',
+          `CloudSuite answered "exists" after an attempt whose answer was lost, but no pending user (${new URLSearchParams(config.pendingQuery).toString()}) has the submitted e-mail: it may be an active user already; check it in CloudSuite, and the flow's pendingQuery`,
+        );
+      }
+      return pendingResult(user);
+    }
+
     return {
       register,
+      reconcile,
+
+      async doctor() {
+        return [
+          await probe(`token (${tokenUrl.pathname})`, async () => {
+            await bearer.get();
+            return `CloudSuite issued a token to client ${config.clientId} (scope ${config.scope})`;
+          }),
+          await probe(`pending users (${config.paths.users})`, async () => {
+            const users = await pendingUsers();
+            return `CloudSuite lists ${users.length} pending user(s) of origin ${config.originCode}`;
+          }),
+          skipped(
+            `register and approve (${config.paths.users}, ${config.paths.user})`,
+            'they cannot be tried without creating a user',
+          ),
+        ];
+      },
+
       approvals: {
         list,
         async approve(key, customer) {

@@ -9,15 +9,20 @@
  * `user/getUserToken` (Login, Password -> Result.UserToken); Sign = SHA-256 hex of the values in a
  * fixed order joined by `::`, secret last, empty values keeping their segment.
  * Assumed, and settings so they can be corrected without touching code: the Sign order of both
- * methods (`signOrder`, `userTokenSignOrder`); what the non-zero states mean (`stateRules`,
- * matched on `OperationState.Code` and `Desc`); UTMParams as a JSON object string; RequestId = our
- * registration id, so "RequestId already exists" on a retry means our earlier attempt succeeded.
+ * methods (`signOrder`, `userTokenSignOrder`); how refusals read (`stateRules`, matched on
+ * `OperationState.Code` and `Desc`: only state 0 is documented, so any other state is a refusal,
+ * mapped to a field where its `Desc` names one and otherwise an error for the operator, never a
+ * success unless a flow's own rule says `completed`); UTMParams as a JSON object string;
+ * RequestId = our registration id, so "RequestId already exists" after a lost answer is our own
+ * earlier attempt (reconciled as success by the delivery step, as any "already exists" is then).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError } from '../errors.ts';
 import { credentialCache } from '../http/credential-cache.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
+import type { FieldRule } from '../../shared/fields.ts';
+import { probe, skipped } from './doctor.ts';
 import { defineProvider, type RegistrationInput, type RegistrationResult } from './types.ts';
 
 export const REGISTER_PARAMS = [
@@ -42,42 +47,58 @@ export function intellectMoneySign(values: readonly string[], signSecretKey: str
     .digest('hex');
 }
 
+/**
+ * What a non-zero `OperationState` means. Only state 0 is documented (processed); every other
+ * state is a refusal. `completed` (the provider took it) exists for a flow's own `stateRules`
+ * only: no default rule ever reads a state as success.
+ */
 const OUTCOMES = [
-  'queued',
-  'duplicate_request',
   'already_registered',
   'rejected',
   'misconfigured',
   'user_token_expired',
+  'completed',
 ] as const;
+
+/** Fields a refusal can name; `owner` is the flow's owner-name field (`name` or `firstName`). */
+const RULE_FIELDS = ['email', 'phone', 'inn', 'inviteCode', 'owner'] as const;
 
 const stateRule = z.strictObject({
   code: z.int().optional(),
   /** A case-insensitive regular expression tested against `OperationState.Desc`. */
   desc: z.string().optional(),
   outcome: z.enum(OUTCOMES),
-  field: z.string().optional(),
+  field: z.enum(RULE_FIELDS).optional(),
 });
 type StateRule = z.infer<typeof stateRule>;
 
 /**
- * The unpublished meaning of non-zero states [assumed]: 1 = accepted for later processing,
- * 2 = not processed, told apart by `Desc` (the simulator answers these same texts). The flow's
- * `stateRules` are tried first.
+ * How refusals read [assumed: no state but 0 is published], from the parameter names and words
+ * a `Desc` uses; the flow's `stateRules` are tried first. A state no rule knows is an error the
+ * operator sees (502), never a success.
  */
 export const DEFAULT_STATE_RULES: StateRule[] = [
-  { code: 1, outcome: 'queued' },
-  { desc: 'RequestId.*(уже|already|exists)', outcome: 'duplicate_request' },
-  { desc: '(ИНН|INN).*(уже|already)', outcome: 'already_registered', field: 'inn' },
-  { desc: '(e-?mail|почт).*(уже|already)', outcome: 'already_registered', field: 'email' },
+  // RequestId is our registration id: "it exists" follows an attempt whose answer was lost.
+  { desc: 'RequestId.*(уже|already|exists|существ)', outcome: 'already_registered' },
+  { desc: '(ИНН|INN).*(уже|already|exists|существ)', outcome: 'already_registered', field: 'inn' },
   {
-    desc: '(недействител|invalid|expired|истек).*UserToken|UserToken.*(недействител|invalid|expired|истек)',
+    desc: '(e-?mail|почт).*(уже|already|exists|существ)',
+    outcome: 'already_registered',
+    field: 'email',
+  },
+  {
+    desc: '(недействител|invalid|expired|ист[её]к).*UserToken|UserToken.*(недействител|invalid|expired|ист[её]к)',
     outcome: 'user_token_expired',
   },
-  { desc: '(подпис|sign|token|токен|доступ|access)', outcome: 'misconfigured' },
-  { desc: '(ИНН|INN)', outcome: 'rejected', field: 'inn' },
+  {
+    desc: '(подпис|\\bsign\\b|bearer|authori[sz]|авториз|токен|token|доступ|access|LeadSource|источник|UTMParams)',
+    outcome: 'misconfigured',
+  },
+  { desc: '(ИНН|\\bINN\\b)', outcome: 'rejected', field: 'inn' },
   { desc: '(телефон|phone)', outcome: 'rejected', field: 'phone' },
   { desc: '(e-?mail|почт)', outcome: 'rejected', field: 'email' },
+  { desc: '(InviteCode|промо)', outcome: 'rejected', field: 'inviteCode' },
+  { desc: '(FirstName|\\bимя\\b|имени)', outcome: 'rejected', field: 'owner' },
 ];
 
 const settings = z
@@ -101,34 +122,50 @@ const settings = z
     stateRules: z.array(stateRule).default([]),
     /** Show the generated password to the user once, on the success screen. */
     revealGeneratedPassword: z.boolean().default(false),
+    /**
+     * What the form asks for `FirstName` ("the owner's first name"): `firstName`, or `name` (a
+     * full name, as the documentation's own sample "Test Registration" reads).
+     */
+    ownerName: z.enum(['name', 'firstName']).default('name'),
   })
   .refine((s) => s.userToken || s.account, {
     message: 'set either userToken or account { login, password } for user/getUserToken',
   });
 
+const operationState = z.looseObject({ Code: z.int(), Desc: z.string().nullish() });
+type OperationState = z.infer<typeof operationState>;
+
 const answerSchema = z.looseObject({
-  OperationState: z.looseObject({ Code: z.int(), Desc: z.string().nullish() }),
+  OperationState: operationState,
   OperationId: z.string().nullish(),
   Result: z.looseObject({}).nullish(),
 });
 
-export const intellectmoney = defineProvider({
-  id: 'intellectmoney',
-  fields: [
+const fieldsWith = (owner: 'name' | 'firstName') =>
+  [
     { name: 'email', required: true },
-    { name: 'name', required: true },
+    { name: owner, required: true },
     { name: 'phone', required: true },
     { name: 'inn', required: true },
     { name: 'inviteCode', required: false },
-  ],
+  ] as const satisfies readonly FieldRule[];
+
+const describeState = (state: OperationState) =>
+  `OperationState ${state.Code}${state.Desc ? ` "${state.Desc.slice(0, 200)}"` : ''}`;
+
+export const intellectmoney = defineProvider({
+  id: 'intellectmoney',
+  fields: fieldsWith('name'),
+  fieldsFor: (settings) => fieldsWith(settings.ownerName),
   hostValues: ['leadComment', 'leadAttractor'],
   settings,
   defaultBaseUrl: 'https://api.intellectmoney.ru/personal/',
   create(config, { baseUrl, http }) {
     const rules = [...config.stateRules, ...DEFAULT_STATE_RULES];
+    const ownerField = config.ownerName;
 
     /** The rule for a non-zero state; undefined for 0 (processed) or a state no rule knows. */
-    function classify(state: { Code: number; Desc?: string | null }): StateRule | undefined {
+    function classify(state: OperationState): StateRule | undefined {
       if (state.Code === 0) return undefined;
       const desc = state.Desc ?? '';
       return rules.find(
@@ -151,14 +188,23 @@ export const intellectmoney = defineProvider({
       if (res.status === 401 || res.status === 403) {
         throw new ProviderError(
           'misconfigured',
-          `IntellectMoney refused ${method} with ${res.status}: check bearerToken and signSecretKey`,
+          `IntellectMoney refused ${method} with HTTP ${res.status}: check the flow's bearerToken, signSecretKey and ${method === 'getUserToken' ? 'userTokenSignOrder' : 'signOrder'}`,
         );
       }
-      const answer = answerSchema.safeParse(res.json());
+      let body: unknown;
+      try {
+        body = JSON.parse(res.text);
+      } catch {
+        throw new ProviderError(
+          'bad_response',
+          `IntellectMoney answered ${method} with HTTP ${res.status} and a body that is not JSON (${res.contentType || 'no content type'}): check the flow's baseUrl (it ends in /personal/)`,
+        );
+      }
+      const answer = answerSchema.safeParse(body);
       if (!answer.success) {
         throw new ProviderError(
           'bad_response',
-          `IntellectMoney ${method}: no OperationState in the answer`,
+          `IntellectMoney answered ${method} with HTTP ${res.status} and no OperationState: check the flow's baseUrl (it ends in /personal/)`,
         );
       }
       return answer.data;
@@ -175,9 +221,10 @@ export const intellectmoney = defineProvider({
       );
       const token = answer.Result?.['UserToken'];
       if (answer.OperationState.Code === 0 && typeof token === 'string' && token) return token;
+      const signing = classify(answer.OperationState)?.outcome === 'misconfigured';
       throw new ProviderError(
         'misconfigured',
-        `IntellectMoney getUserToken failed (state ${answer.OperationState.Code}): check account.login / account.password`,
+        `IntellectMoney getUserToken answered ${describeState(answer.OperationState)}${answer.OperationState.Code === 0 ? ' without a UserToken' : ''}: check the flow's ${signing ? 'bearerToken, signSecretKey and userTokenSignOrder' : 'account.login and account.password'}`,
       );
     }
 
@@ -189,7 +236,7 @@ export const intellectmoney = defineProvider({
       const values: Record<RegisterParam, string> = {
         UserToken: token,
         RequestId: input.registrationId,
-        FirstName: f.name ?? '',
+        FirstName: f[ownerField] ?? '',
         ContactPhone: f.phone ?? '',
         Email: f.email ?? '',
         LeadSource: config.leadSource,
@@ -215,9 +262,9 @@ export const intellectmoney = defineProvider({
         (token) => registerOnce(input, token),
         (a) => !config.userToken && classify(a.OperationState)?.outcome === 'user_token_expired',
       );
+      const state = describeState(answer.OperationState);
       const rule = classify(answer.OperationState);
-      const state = `state ${answer.OperationState.Code}${answer.OperationState.Desc ? ` (${answer.OperationState.Desc})` : ''}`;
-      if (answer.OperationState.Code === 0) {
+      if (answer.OperationState.Code === 0 || rule?.outcome === 'completed') {
         const password = answer.Result?.['Password'];
         return {
           next: null,
@@ -227,28 +274,48 @@ export const intellectmoney = defineProvider({
             : {}),
         };
       }
+      const field = rule?.field === 'owner' ? ownerField : rule?.field;
       switch (rule?.outcome) {
-        case 'queued':
-        case 'duplicate_request':
-          // Accepted for later, or our own earlier attempt already went through.
-          return { next: null, providerRef: answer.OperationId ?? input.registrationId };
         case 'already_registered':
-          throw new ProviderError('already_registered', `IntellectMoney: ${state}`, {
-            field: rule.field,
+          throw new ProviderError('already_registered', `IntellectMoney answered ${state}`, {
+            field,
           });
         case 'rejected':
-          throw new ProviderError('rejected', `IntellectMoney: ${state}`, { field: rule.field });
+          throw new ProviderError('rejected', `IntellectMoney answered ${state}`, { field });
         case 'misconfigured':
         case 'user_token_expired':
           throw new ProviderError(
             'misconfigured',
-            `IntellectMoney refused our credentials: ${state}`,
+            `IntellectMoney refused our settings: ${state}: check the flow's bearerToken, signSecretKey, signOrder, leadSource and ${config.userToken ? 'userToken' : 'account'}`,
           );
         default:
-          throw new ProviderError('rejected', `IntellectMoney: unrecognised ${state}`);
+          // Never a success: the registration may or may not exist there, so it stays unknown.
+          throw new ProviderError(
+            'bad_response',
+            `IntellectMoney answered registerOrganization with ${state}, which is not documented as success and no rule explains: if it means success or names a field, add it to the flow's settings.stateRules`,
+          );
       }
     }
 
-    return { register };
+    return {
+      register,
+      async doctor() {
+        return [
+          config.userToken
+            ? skipped(
+                'UserToken (settings.userToken)',
+                'a fixed UserToken is only tried by registerOrganization, which registers',
+              )
+            : await probe('getUserToken (Bearer, Sign, account)', async () => {
+                await userToken.get();
+                return `IntellectMoney accepted the Bearer token, the Sign of getUserToken and the account ${config.account!.login}`;
+              }),
+          skipped(
+            'registerOrganization (signOrder, leadSource)',
+            'its Sign order and LeadSource are only tried by registering',
+          ),
+        ];
+      },
+    };
   },
 });

@@ -16,6 +16,7 @@ import { ProviderError } from '../errors.ts';
 import { credentialCache } from '../http/credential-cache.ts';
 import type { ProviderResponse } from '../http/provider-http.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
+import { probe, skipped } from './doctor.ts';
 import { defineProvider, type RegistrationResult } from './types.ts';
 
 const settings = z.strictObject({
@@ -31,6 +32,11 @@ const settings = z.strictObject({
       path: z.string().default('integration'),
     }),
   ),
+  /**
+   * The field 40010 "Organisation Exists" is shown on: the seed does not say whether Nitro
+   * matches organisations by name or by domain [assumed: name].
+   */
+  organisationExistsField: z.enum(['organisationName', 'domain']).default('organisationName'),
 });
 
 /** Nitro's codes: HTTP status followed by a sub-code (PROVIDERS.md). */
@@ -54,8 +60,24 @@ const registerAnswer = z.looseObject({
   }),
 });
 
+/** The answer's code and message, for an operator's log line. */
+function describeAnswer(res: ProviderResponse): string {
+  const parsed = answerSchema.safeParse(safeJson(res));
+  if (!parsed.success) return `no Nitro code (${res.contentType || 'no content type'})`;
+  const { code, message } = parsed.data;
+  return `code ${code}${message ? ` "${message.slice(0, 200)}"` : ''}`;
+}
+
+function safeJson(res: ProviderResponse): unknown {
+  try {
+    return res.json();
+  } catch {
+    return undefined;
+  }
+}
+
 function codeOf(res: ProviderResponse): number | undefined {
-  const parsed = answerSchema.safeParse(res.json());
+  const parsed = answerSchema.safeParse(safeJson(res));
   return parsed.success ? parsed.data.code : undefined;
 }
 
@@ -88,7 +110,10 @@ export const nitro = defineProvider({
           'Nitro refused the platform login (4011): check the flow credentials.email and credentials.password',
         );
       }
-      throw new ProviderError('bad_response', `Nitro login answered ${res.status} without a token`);
+      throw new ProviderError(
+        'bad_response',
+        `Nitro login answered HTTP ${res.status} with ${describeAnswer(res)} and no bearer_token: check the flow's baseUrl (…/v1/rest/<platform_name>/)`,
+      );
     }
 
     // Nitro publishes no token lifetime: kept until a call is refused [assumed].
@@ -126,6 +151,32 @@ export const nitro = defineProvider({
     }
 
     return {
+      reconcile(): Promise<RegistrationResult> {
+        // The lost answer carried the organisation's id; the seed offers no way to look it up.
+        if (config.webhook) {
+          log.error(
+            { provider: 'nitro' },
+            'webhook integration not added: the organisation was created by an attempt whose answer was lost, so its id is unknown; add the integration in the Nitro dashboard',
+          );
+        }
+        return Promise.resolve({ next: null });
+      },
+
+      async doctor() {
+        return [
+          await probe('platform login (users/login)', async () => {
+            await login();
+            return `Nitro accepted the platform login of ${config.credentials.email}`;
+          }),
+          config.webhook
+            ? skipped(
+                `webhook integration (${config.webhook.path})`,
+                'added for each new organisation; it cannot be tried without one',
+              )
+            : skipped('webhook integration', 'not configured (settings.webhook)'),
+        ];
+      },
+
       async register(input): Promise<RegistrationResult> {
         const f = input.fields;
         const body = {
@@ -173,16 +224,14 @@ export const nitro = defineProvider({
             });
           case CODE.organisationExists:
             throw new ProviderError('already_registered', 'Nitro: organisation exists (40010)', {
-              field: 'organisationName',
+              field: config.organisationExistsField,
             });
-          default: {
-            const what = `Nitro register answered ${res.status} with code ${codeOf(res) ?? 'none'}`;
-            // Another 4xx is Nitro refusing our data; anything else we cannot read.
+          default:
+            // Not one of the seed's codes: never a success, never a guess at which field.
             throw new ProviderError(
-              res.status >= 400 && res.status < 500 ? 'rejected' : 'bad_response',
-              what,
+              'bad_response',
+              `Nitro register answered HTTP ${res.status} with ${describeAnswer(res)}, which is none of the documented codes (2011 created, 4009, 40010, 4011): check the flow's baseUrl (…/v1/rest/<platform_name>/)`,
             );
-          }
         }
       },
     };

@@ -25,9 +25,12 @@
  * - `codeRules`: duplicate login and e-mail are not among the published codes: recognised by their
  *   message (the sandbox answers 12 "login already exists", 13 "email already exists" and, on
  *   resend, 14 "no customer waiting for email validation with that email").
- * - `resendPath` and `resendEmailParam`: the seed lost the query parameter's name and probably the
- *   `/api/` segment of the resend URL; defaults `api/{returnType}/{domainCode}/customer/resend`
- *   and `email`.
+ * - `resendPath` and `resendEmailParam`: the seed's resend URL has no `/api/` segment where
+ *   every other call has one, and lost the query parameter's name: the literal URL is the
+ *   default (after a route miss the `api/` form is tried once, and the one that answers kept and
+ *   logged), `email` the parameter. A route miss on both is the operator's to fix, never shown to
+ *   the user as "nothing to resend".
+ * - An answer no rule knows is an error for the operator (502), never a success or a guess.
  * - Refusals may come with any HTTP status below 500: the answer's `response.code` decides.
  */
 import { createHash } from 'node:crypto';
@@ -36,7 +39,11 @@ import type { FieldName } from '../../shared/fields.ts';
 import { ProviderError, type ProviderErrorKind } from '../errors.ts';
 import type { ProviderRequest } from '../http/provider-http.ts';
 import { secret } from '../config/secret.ts';
+import { probe, skipped } from './doctor.ts';
 import { defineProvider, type FollowUpInput, type RegistrationResult } from './types.ts';
+
+/** The seed's literal resend URL, below `{WS_URL}/`. */
+export const DEFAULT_RESEND_PATH = '{returnType}/{domainCode}/customer/resend';
 
 export const PASSWORD_HASH_ALGORITHMS = ['sha1', 'md5'] as const;
 export const PASSWORD_HASH_ORDERS = ['salt+password', 'password+salt'] as const;
@@ -138,7 +145,11 @@ export const DEFAULT_CODE_RULES: CodeRule[] = [
     outcome: 'already_registered',
     field: 'email',
   },
-  { message: '\\b(no|unknown) (customer|user)\\b|not found', outcome: 'not_found' },
+  // Only inside TiteLive's envelope: a bare "Not Found" page is a wrong route, not a customer.
+  {
+    message: '\\b(no|unknown) (customer|user)\\b|\\b(customer|user) not found',
+    outcome: 'not_found',
+  },
 ];
 
 /** The first rule for a code and message; undefined when none knows them. */
@@ -197,11 +208,15 @@ const settings = z.strictObject({
   extra1: z.string().min(1).optional(),
   extra2: z.string().min(1).optional(),
   extra3: z.string().min(1).optional(),
-  /** The resend call's path relative to `baseUrl` [assumed]; `{returnType}`, `{domainCode}`. */
+  /**
+   * The resend call's path relative to `baseUrl`; `{returnType}`, `{domainCode}`. The seed's URL
+   * has no `/api/` segment where every other call has one: its literal form is the default, and
+   * a route miss there is tried once with `api/` in front (the one that answers is kept, logged).
+   */
   resendPath: z
     .string()
     .regex(/^(?![a-z][a-z0-9+.-]*:|\/)/i, 'a path relative to baseUrl, without a leading "/"')
-    .default('api/{returnType}/{domainCode}/customer/resend'),
+    .default(DEFAULT_RESEND_PATH),
   /** The resend call's query parameter carrying the e-mail [assumed]. */
   resendEmailParam: z.string().min(1).default('email'),
   /** Tried before DEFAULT_CODE_RULES: `{ code?, message?, outcome, field? }`. */
@@ -252,33 +267,37 @@ export const titelive = defineProvider({
   ],
   hostValues: [],
   settings,
-  create(config, { baseUrl, http }) {
+  create(config, { baseUrl, http, log }) {
     const rules = [...config.codeRules, ...DEFAULT_CODE_RULES];
     const customerUrl = new URL(fill('api/{returnType}/{domainCode}/customer', config), baseUrl);
 
-    /** The answer's envelope; what an operator must know when there is none. */
-    async function call(what: string, request: ProviderRequest) {
+    /** The answer's HTTP status and envelope; undefined when the body is not TiteLive's. */
+    async function send(request: ProviderRequest) {
       const res = await http.request(request);
       let body: unknown;
       try {
-        body = res.json();
-      } catch (err) {
-        if (res.status === 401 || res.status === 403) {
-          throw new ProviderError(
-            'misconfigured',
-            `TiteLive refused ${what} with HTTP ${res.status}: check settings.token and settings.domainCode`,
-          );
-        }
-        throw err;
+        body = JSON.parse(res.text);
+      } catch {
+        body = undefined;
       }
       const parsed = envelopeSchema.safeParse(body);
-      if (!parsed.success) {
+      return { status: res.status, answer: parsed.success ? parsed.data.response : undefined };
+    }
+
+    /** The envelope; what an operator must know when there is none. */
+    async function call(what: string, request: ProviderRequest): Promise<Envelope> {
+      const { status, answer } = await send(request);
+      if (answer) return answer;
+      if (status === 401 || status === 403) {
         throw new ProviderError(
-          'bad_response',
-          `TiteLive answered ${what} with HTTP ${res.status} and no { response: { success } } envelope: check baseUrl`,
+          'misconfigured',
+          `TiteLive refused ${what} with HTTP ${status}: check settings.token and settings.domainCode`,
         );
       }
-      return parsed.data.response;
+      throw new ProviderError(
+        'bad_response',
+        `TiteLive answered ${what} with HTTP ${status} and no { response: { success } } envelope: check the flow's baseUrl ({WS_URL}/)`,
+      );
     }
 
     /** The ProviderError for a refusal; `scrub` = values never to repeat in a log line. */
@@ -290,7 +309,7 @@ export const titelive = defineProvider({
       const code = answer.code ?? undefined;
       let message = answer.message ?? '';
       for (const value of scrub) if (value) message = message.replaceAll(value, '[redacted]');
-      const said = `TiteLive answered ${what} with code ${code ?? 'none'}${message ? ` "${message}"` : ''}`;
+      const said = `TiteLive answered ${what} with code ${code ?? 'none'}${message ? ` "${message.slice(0, 200)}"` : ''}`;
       const hint = code === undefined ? undefined : CODE_HINTS[code];
       const rule = classifyCode(rules, code, message);
       const param = /^\s*([A-Za-z][A-Za-z0-9_]*) is not\b/.exec(message)?.[1];
@@ -310,7 +329,7 @@ export const titelive = defineProvider({
             // The call carries only our settings and the journaled e-mail: ours to fix.
             return new ProviderError(
               'misconfigured',
-              `${said}: check settings.resendPath and settings.resendEmailParam`,
+              `${said}: check settings.resendPath, settings.resendEmailParam and settings.codeRules`,
             );
         }
       }
@@ -320,13 +339,13 @@ export const titelive = defineProvider({
           return new ProviderError('already_registered', said, { field: rule.field ?? 'email' });
         case 'rejected': {
           const field = rule.field ?? (param ? PARAM_FIELDS[param] : undefined);
-          if (!field && (SETTING_PARAMS as readonly string[]).includes(param ?? '')) {
-            return new ProviderError(
-              'misconfigured',
-              `${said}: check settings.${param} of this flow`,
-            );
-          }
-          return new ProviderError('rejected', said, { field });
+          if (field) return new ProviderError('rejected', said, { field });
+          return new ProviderError(
+            'misconfigured',
+            (SETTING_PARAMS as readonly string[]).includes(param ?? '')
+              ? `${said}: check settings.${param} of this flow`
+              : `${said}: a parameter the adapter sends was refused; check the flow's settings and settings.codeRules`,
+          );
         }
         case 'misconfigured':
           return new ProviderError(
@@ -338,12 +357,63 @@ export const titelive = defineProvider({
             // A connexion error happened before anything was done; anything else may have acted.
             outcomeUnknown: code !== 2,
           });
-        case 'not_found':
-          return new ProviderError('not_found', said);
         default:
-          return new ProviderError('rejected', `${said}: no codeRules entry knows this code`);
+          // Never a success, never a guess: the customer may or may not exist there.
+          return new ProviderError(
+            'bad_response',
+            `${said}: no codeRules entry knows this answer; if it means "login / e-mail already exists" or names a field, add it to the flow's settings.codeRules`,
+          );
       }
     }
+
+    // ---- Resend: the seed's literal URL, or the `api/` form where only that one answers.
+
+    const alternatePath = (path: string) =>
+      path.startsWith('api/') ? path.slice('api/'.length) : `api/${path}`;
+    /** The path that answered last; starts as configured. */
+    let resendPath = config.resendPath;
+
+    function resendRequest(path: string, email: string): ProviderRequest {
+      const url = new URL(fill(path, config), baseUrl);
+      url.searchParams.set(config.resendEmailParam, email);
+      return { method: 'GET', url, headers: { token: config.token.reveal() } };
+    }
+
+    /** The resend answer's envelope, trying the other URL form once after a route miss. */
+    async function resendCall(email: string): Promise<Envelope> {
+      const first = await send(resendRequest(resendPath, email));
+      if (first.answer) return first.answer;
+      if (first.status === 404) {
+        const other = alternatePath(resendPath);
+        const second = await send(resendRequest(other, email));
+        if (second.answer) {
+          log.warn(
+            { provider: 'titelive', configured: config.resendPath, answering: other },
+            `TiteLive's resend answered at "${other}", not at "${resendPath}": using it from now on; set the flow's settings.resendPath to "${other}"`,
+          );
+          resendPath = other;
+          return second.answer;
+        }
+        throw new ProviderError(
+          'misconfigured',
+          `TiteLive answered the resend with HTTP 404 and no envelope at both "${resendPath}" and "${other}": check the flow's settings.resendPath and baseUrl`,
+        );
+      }
+      if (first.status === 401 || first.status === 403) {
+        throw new ProviderError(
+          'misconfigured',
+          `TiteLive refused the resend with HTTP ${first.status}: check settings.token and settings.domainCode`,
+        );
+      }
+      throw new ProviderError(
+        'bad_response',
+        `TiteLive answered the resend with HTTP ${first.status} and no { response: { success } } envelope: check the flow's settings.resendPath`,
+      );
+    }
+
+    /** What the registration step leads to (also for one reconciled after a lost answer). */
+    const nextFor = (waiting: boolean): RegistrationResult['next'] =>
+      waiting ? { type: 'confirm-email', canResend: true } : null;
 
     return {
       async register(input): Promise<RegistrationResult> {
@@ -390,13 +460,19 @@ export const titelive = defineProvider({
           );
         }
         const customer = created.data.customer;
-        const waiting = customer.waitingEmailValidation ?? config.confirmationRequired;
         return {
-          next: waiting ? { type: 'confirm-email', canResend: true } : null,
+          next: nextFor(customer.waitingEmailValidation ?? config.confirmationRequired),
           providerRef: String(customer.id),
           state: { email: customer.email || email },
         };
       },
+
+      // The customer exists; TiteLive has no documented way to read it without its session.
+      reconcile: (input) =>
+        Promise.resolve({
+          next: nextFor(config.confirmationRequired),
+          state: { email: input.fields.email ?? '' },
+        }),
 
       async resend(input: FollowUpInput): Promise<void> {
         const email = input.state['email'];
@@ -406,11 +482,48 @@ export const titelive = defineProvider({
             `titelive registration ${input.registrationId} has no e-mail in its state to resend to`,
           );
         }
-        const url = new URL(fill(config.resendPath, config), baseUrl);
-        url.searchParams.set(config.resendEmailParam, email);
-        const token = config.token.reveal();
-        const answer = await call('resend', { method: 'GET', url, headers: { token } });
-        if (!answer.success) throw refusal('resend', answer, [token]);
+        const answer = await resendCall(email);
+        if (!answer.success) throw refusal('resend', answer, [config.token.reveal()]);
+      },
+
+      async doctor() {
+        return [
+          await probe('session token (GET customer)', async () => {
+            const answer = await call('get customer', {
+              method: 'GET',
+              url: customerUrl,
+              headers: { token: config.token.reveal() },
+            });
+            if (answer.success) {
+              return {
+                verdict: 'fail',
+                detail: `the session of settings.token is logged in as a customer, so it cannot register new accounts (code 10): ${CODE_HINTS[10]}`,
+              };
+            }
+            const code = answer.code ?? undefined;
+            if (code === 10) {
+              return `TiteLive knows the session of settings.token for domain ${config.domainCode}, and it is not logged in as a customer`;
+            }
+            return {
+              verdict: 'fail',
+              detail: `TiteLive answered code ${code ?? 'none'}${answer.message ? ` "${answer.message.slice(0, 200)}"` : ''}: ${(code !== undefined && CODE_HINTS[code]) || 'check settings.token and settings.domainCode'}`,
+            };
+          }),
+          // Nobody waits to confirm this address, so nothing is sent.
+          await probe(`resend route (${config.resendPath})`, async () => {
+            await resendCall('org-signup-doctor@example.invalid');
+            return resendPath === config.resendPath
+              ? `TiteLive answers at settings.resendPath ("${resendPath}")`
+              : {
+                  verdict: 'warn',
+                  detail: `TiteLive answers the resend at "${resendPath}", not at settings.resendPath: set it to that`,
+                };
+          }),
+          skipped(
+            'password hashing (settings.passwordHash)',
+            'TiteLive only tells a wrong hash when a customer is created or logs in',
+          ),
+        ];
       },
     };
   },

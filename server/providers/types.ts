@@ -75,10 +75,26 @@ export interface ProviderAdapter {
   /** The staff side of `await-approval` flows. */
   approvals?: ApprovalsApi;
   /**
-   * The next step of a registration found to exist already after an attempt whose answer was
-   * lost (reconciled as our own success); default null (done).
+   * What the provider holds for a registration it answered "already exists" to, after an
+   * attempt whose answer was lost (that attempt's success, reconciled): the step the user is on
+   * and the provider's keys, looked up where the provider lets us. Default: done, nothing known.
    */
-  reconciledNext?: NextStep;
+  reconcile?(input: RegistrationInput): Promise<RegistrationResult>;
+  /**
+   * First-day checks with the flow's real settings, making only calls that create nothing (a
+   * login, a token, a list): what works and, for what does not, which setting to look at.
+   */
+  doctor?(): Promise<DoctorCheck[]>;
+}
+
+/** One line of `npm run admin -- doctor`. */
+export interface DoctorCheck {
+  /** What was tried, e.g. "platform login (users/login)". */
+  name: string;
+  /** `ok`: works; `warn`: works, but something needs a look; `fail`: will not work; `skip`: not checkable without creating something. */
+  verdict: 'ok' | 'warn' | 'fail' | 'skip';
+  /** In words: what the provider answered, and which setting to check. */
+  detail: string;
 }
 
 export interface AdapterDeps {
@@ -92,6 +108,8 @@ export interface ProviderDefinition<Settings = unknown> {
   id: ProviderId;
   /** The canonical fields the provider can take, and which of them it requires. */
   fields: readonly FieldRule[];
+  /** The fields for a flow's settings, where they change them (which name field to ask). */
+  fieldsFor?(settings: Settings): readonly FieldRule[];
   /** Host-page values the provider can use. */
   hostValues: readonly HostValueName[];
   /** The flow's `settings`, validated at start-up; secrets as `secret()`. */

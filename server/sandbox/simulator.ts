@@ -39,6 +39,32 @@ const faultsSchema = z.strictObject({
   phase: z.union([z.enum(FAULT_PHASES), z.array(z.enum(FAULT_PHASES)).min(1)]).default('before'),
   /** Added to every answer, for benchmarks against a realistic provider. */
   latencyMs: z.int().min(0).max(60_000).default(0),
+  /**
+   * Only requests whose path matches this regular expression can fail (default: every one), so
+   * a test can lose the answer of the call that creates an account and not the login before it.
+   */
+  path: z
+    .string()
+    .max(200)
+    .refine((p) => {
+      try {
+        new RegExp(p);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'a regular expression')
+    .optional(),
+  /**
+   * Faults for the next requests that can fail, one each, in order of arrival; after them
+   * `failRate` applies again. For tests that need every mode and phase exactly once.
+   */
+  sequence: z
+    .array(
+      z.strictObject({ mode: z.enum(FAULT_MODES), phase: z.enum(FAULT_PHASES).default('before') }),
+    )
+    .max(1000)
+    .default([]),
 });
 type Faults = z.infer<typeof faultsSchema>;
 
@@ -188,13 +214,20 @@ export function simulatorRouter(api: SimulatorApi): Router {
     if (requests.length > MAX_RECORDED) requests.shift();
     const pick = <T>(choice: T | readonly T[]): T =>
       Array.isArray(choice) ? (choice[Math.floor(random() * choice.length)] as T) : (choice as T);
+    // A request's fate is decided as it arrives, with the faults of that moment.
+    const eligible = !faults.path || new RegExp(faults.path).test(req.path);
+    const scripted = eligible ? faults.sequence.shift() : undefined;
+    if (scripted) {
+      entry.fault = scripted.mode;
+      entry.faultPhase = scripted.phase;
+    } else if (eligible && faults.failRate > 0 && random() < faults.failRate) {
+      entry.fault = pick(faults.mode);
+      entry.faultPhase = pick(faults.phase);
+    }
     const go = () => {
-      if (faults.failRate > 0 && random() < faults.failRate) {
-        const mode = pick(faults.mode);
-        const phase = pick(faults.phase);
-        entry.fault = mode;
-        entry.faultPhase = phase;
-        if (phase === 'before') return fail(res, mode);
+      const mode = entry.fault;
+      if (mode && entry.faultPhase === 'before') return fail(res, mode);
+      if (mode) {
         // Let the simulator do the work, then lose its answer.
         const end = res.end.bind(res);
         res.end = (() => {

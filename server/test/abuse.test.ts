@@ -251,9 +251,42 @@ describe('bots', () => {
       bot.email,
       /honeypot/,
     );
+    // Each form token admits one registration: the person's form has its own.
+    const personsToken = await descriptorToken();
+    await new Promise((r) => setTimeout(r, 1_100));
     const person = nitroFields();
-    expect((await bff.register('guarded', { fields: person, formToken, hp: '' })).status).toBe(201);
+    expect(
+      (await bff.register('guarded', { fields: person, formToken: personsToken, hp: '' })).status,
+    ).toBe(201);
     expect(await registersAt(bff, person.email)).toBe(1);
+  });
+
+  it('one form token admits one registration; the same one sent again is answered again', async () => {
+    const formToken = await descriptorToken();
+    await new Promise((r) => setTimeout(r, 1_100));
+    const first = nitroFields();
+    const key = crypto.randomUUID();
+    const sent = await bff.register('guarded', { fields: first, formToken }, { key });
+    expect(sent.status).toBe(201);
+    // The same request again (a retry with its key) is the same registration.
+    const again = await bff.register('guarded', { fields: first, formToken }, { key });
+    expect([again.status, again.body['id']]).toEqual([201, sent.body['id']]);
+    // Another registration with that token: asked for a fresh form, nothing sent.
+    const second = nitroFields();
+    const reused = await bff.register('guarded', { fields: second, formToken });
+    expect(reused.status).toBe(400);
+    expect(reused.body['code']).toBe('form_expired');
+    expect(await registersAt(bff, second.email)).toBe(0);
+    // A bot posting one token many times at once gets one registration through, at most.
+    const token = await descriptorToken();
+    await new Promise((r) => setTimeout(r, 1_100));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        bff.register('guarded', { fields: nitroFields(), formToken: token }),
+      ),
+    );
+    expect(burst.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(burst.filter((r) => r.body['code'] === 'form_expired')).toHaveLength(9);
   });
 
   it('a form sent faster than the minimum fill time, or without a token, is a bot', async () => {

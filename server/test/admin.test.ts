@@ -117,7 +117,7 @@ describe('approvals', () => {
     expect(await statusOf(id)).toBe('completed');
   });
 
-  it('rejects: the user leaves the list and the registration is failed', async () => {
+  it('rejects: the user leaves the list and the registration is rejected (the answer, not a failure)', async () => {
     const { id, fields } = await register();
     const key = (await pending()).find((p) => p.email === fields.email)!.key;
     const res = await bff.fetch('POST', `/admin/approvals/${key}/reject`, {
@@ -125,8 +125,21 @@ describe('approvals', () => {
       json: {},
     });
     expect(res.status).toBe(200);
-    expect(await statusOf(id)).toBe('failed');
+    expect(res.body).toMatchObject({ registrationId: id, status: 'rejected' });
+    expect(await statusOf(id)).toBe('rejected');
     expect((await pending()).some((p) => p.key === key)).toBe(false);
+    // Not an operator's task: not listed as failed, and not retried.
+    const failed = await bff.fetch<{ registrations: { id: string }[] }>(
+      'GET',
+      '/admin/registrations?status=failed',
+      { headers: auth },
+    );
+    expect(failed.body.registrations.some((r) => r.id === id)).toBe(false);
+    const retry = await bff.fetch('POST', `/admin/registrations/${id}/retry`, {
+      headers: auth,
+      json: {},
+    });
+    expect(retry.status).toBe(409);
   });
 
   it('answers 404 for an unknown key and 400 for an ambiguous approve', async () => {

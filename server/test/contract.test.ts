@@ -55,6 +55,12 @@ describe.each(FIXTURES)('$provider adapter contract', (fixture) => {
       },
       env: { ...fixture.badCredentials.env, ...real.env },
     });
+    if (fixture.readings) {
+      const res = await bff.fetch('POST', `/sandbox/${provider}/_readings`, {
+        json: fixture.readings,
+      });
+      expect(res.status).toBe(200);
+    }
   });
   afterAll(async () => {
     await bff.close();

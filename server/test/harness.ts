@@ -86,6 +86,8 @@ export async function startBff(
     adminToken?: string;
     /** Count rate limits in this Redis (instances given the same one share allowances). */
     redisUrl?: string;
+    /** The journal (default: a fresh in-memory SQLite); instances given the same one share it. */
+    storeUrl?: string;
   } = {},
 ): Promise<Bff> {
   const logs: string[] = [];
@@ -98,7 +100,7 @@ export async function startBff(
     { ...options.env },
     'test config',
   );
-  const store = await openStore('sqlite::memory:');
+  const store = await openStore(options.storeUrl ?? 'sqlite::memory:');
   const server = await startServer({
     config,
     store,

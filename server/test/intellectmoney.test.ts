@@ -51,8 +51,13 @@ describe('intellectmoney: the default state rules read the documented refusals',
         (!r.desc || new RegExp(r.desc, 'i').test(desc)),
     );
   it.each([
-    [1, 'Принята в обработку', 'queued', undefined],
-    [2, 'Заявка с RequestId 42 уже существует', 'duplicate_request', undefined],
+    // No state but 0 is documented: none is read as a success by default.
+    [1, 'Принята в обработку', undefined, undefined],
+    [1, 'Неверный токен доступа (Authorization)', 'misconfigured', undefined],
+    [1, 'Срок действия UserToken истёк', 'user_token_expired', undefined],
+    [2, 'Неизвестный источник регистрации (LeadSource)', 'misconfigured', undefined],
+    [3, 'Заявка с RequestId 42 уже существует', 'already_registered', undefined],
+    [7, 'Ошибка обработки', undefined, undefined],
     [2, 'Организация с таким ИНН уже зарегистрирована', 'already_registered', 'inn'],
     [2, 'Пользователь с таким e-mail уже зарегистрирован', 'already_registered', 'email'],
     [2, 'Недействительный UserToken', 'user_token_expired', undefined],

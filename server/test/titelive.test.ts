@@ -25,7 +25,8 @@ import { ORIGIN, startBff, type Bff, type FlowDocument } from './harness.ts';
 import { titeliveFields, titeliveFlow } from './contract/titelive.ts';
 
 const CREATE_PATH = `/api/json/${TITELIVE_SANDBOX.domainCode}/customer`;
-const RESEND_PATH = `${CREATE_PATH}/resend`;
+/** The seed's resend URL: no `/api/` segment, unlike every other call. */
+const RESEND_PATH = `/json/${TITELIVE_SANDBOX.domainCode}/customer/resend`;
 const CONFIRM_EMAIL = { type: 'confirm-email', canResend: true };
 
 /** The hash the sandbox flows send: SHA-1 hex of the sandbox salt + the typed password. */
@@ -39,6 +40,12 @@ const sandboxHash = (password: string) =>
 const config = (flows: FlowDocument[]) => ({ sandbox: { enabled: true }, flows });
 
 const adapterOf = (bff: Bff, flow: string) => bff.server.app.flows.get(flow)!.adapter;
+
+/** The simulator's reading of what the seed leaves unsaid (its defaults: the conservative one). */
+async function readings(bff: Bff, body: Record<string, unknown>): Promise<void> {
+  const res = await bff.fetch('POST', '/sandbox/titelive/_readings', { json: body });
+  expect(res.status).toBe(200);
+}
 
 async function outbox(bff: Bff): Promise<OutboxMessage[]> {
   return (await bff.fetch<OutboxMessage[]>('GET', '/sandbox/titelive/_outbox')).body;
@@ -193,29 +200,6 @@ describe('titelive: registration against the simulator', () => {
     });
   });
 
-  it('the provider mails a confirmation link; once followed, there is nothing left to resend', async () => {
-    const fields = titeliveFields();
-    const res = await bff.register('titelive', { fields });
-    expect(res.status).toBe(201);
-    const mail = (await outbox(bff)).filter((m) => m.to === fields.email);
-    expect(mail).toEqual([
-      { to: fields.email, kind: 'confirm-email', link: expect.any(String), at: expect.any(String) },
-    ]);
-    const link = new URL(mail[0]!.link!);
-    expect(link.pathname).toBe(`/sandbox/titelive${CREATE_PATH}/validation`);
-    const followed = await bff.fetch('GET', `${link.pathname}${link.search}`);
-    expect(followed.body).toMatchObject({ response: { success: true } });
-
-    const input: FollowUpInput = {
-      registrationId: String(res.body['id']),
-      providerRef: null,
-      state: { email: fields.email },
-    };
-    const err = await providerErrorOf(adapterOf(bff, 'titelive').resend!(input));
-    expect(err.kind).toBe('not_found');
-    expect(err.message).toMatch(/already confirmed, or unknown/);
-  });
-
   it('resends the confirmation e-mail: GET resend with the token and the e-mail; the outbox grows', async () => {
     const fields = titeliveFields();
     const res = await bff.register('titelive', { fields });
@@ -239,40 +223,96 @@ describe('titelive: registration against the simulator', () => {
     ]);
   });
 
-  it('a resend for an e-mail TiteLive does not know is not_found', async () => {
+  it('with the seed silent on duplicates, a taken login is not a success nor a 409: 503, outcome unknown', async () => {
+    const fields = titeliveFields();
+    expect((await bff.register('titelive', { fields })).status).toBe(201);
+    const res = await bff.register('titelive', { fields: titeliveFields({ login: fields.login }) });
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'provider_unavailable' });
+    const line = operatorLines(bff, 'titelive', 'unavailable').find((l) => l.includes('code 99'));
+    expect(JSON.parse(line!)).toMatchObject({ outcomeUnknown: true });
+  });
+
+  it('a resend TiteLive answers 99 to is a 503 for the user, never "nothing to resend"', async () => {
+    const res = await bff.register('titelive', { fields: titeliveFields() });
+    expect(res.status).toBe(201);
     const err = await providerErrorOf(
       adapterOf(bff, 'titelive').resend!({
-        registrationId: crypto.randomUUID(),
-        providerRef: '1',
-        state: { email: 'nobody-here@example.fr' },
+        registrationId: String(res.body['id']),
+        providerRef: null,
+        state: { email: 'nobody-waits@example.fr' },
       }),
     );
-    expect(err.kind).toBe('not_found');
-    expect(err.message).toContain('code 14');
+    expect(err.kind).toBe('unavailable');
   });
 
-  it('maps a login already taken (12) to 409 on login, whatever its case', async () => {
-    const fields = titeliveFields();
-    expect((await bff.register('titelive', { fields })).status).toBe(201);
-    const res = await bff.register('titelive', {
-      fields: titeliveFields({ login: fields.login.toUpperCase() }),
-    });
-    expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({
-      code: 'already_registered',
-      errors: { login: 'already_registered' },
-    });
-    expect(res.text).not.toContain('already exists');
-  });
+  describe('where TiteLive codes its refusals (the simulator\'s "coded" reading: 12, 13, 14)', () => {
+    beforeAll(() => readings(bff, { unpublishedRefusals: 'coded' }));
+    afterAll(() => readings(bff, {}));
 
-  it('maps an e-mail already registered (13) to 409 on email', async () => {
-    const fields = titeliveFields();
-    expect((await bff.register('titelive', { fields })).status).toBe(201);
-    const res = await bff.register('titelive', {
-      fields: titeliveFields({ email: fields.email.toUpperCase() }),
+    it('the provider mails a confirmation link; once followed, there is nothing left to resend', async () => {
+      const fields = titeliveFields();
+      const res = await bff.register('titelive', { fields });
+      expect(res.status).toBe(201);
+      const mail = (await outbox(bff)).filter((m) => m.to === fields.email);
+      expect(mail).toEqual([
+        {
+          to: fields.email,
+          kind: 'confirm-email',
+          link: expect.any(String),
+          at: expect.any(String),
+        },
+      ]);
+      const link = new URL(mail[0]!.link!);
+      expect(link.pathname).toBe(`/sandbox/titelive${CREATE_PATH}/validation`);
+      const followed = await bff.fetch('GET', `${link.pathname}${link.search}`);
+      expect(followed.body).toMatchObject({ response: { success: true } });
+
+      const input: FollowUpInput = {
+        registrationId: String(res.body['id']),
+        providerRef: null,
+        state: { email: fields.email },
+      };
+      const err = await providerErrorOf(adapterOf(bff, 'titelive').resend!(input));
+      expect(err.kind).toBe('not_found');
+      expect(err.message).toMatch(/already confirmed, or unknown/);
     });
-    expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ errors: { email: 'already_registered' } });
+
+    it('a resend for an e-mail TiteLive does not know is not_found', async () => {
+      const err = await providerErrorOf(
+        adapterOf(bff, 'titelive').resend!({
+          registrationId: crypto.randomUUID(),
+          providerRef: '1',
+          state: { email: 'nobody-here@example.fr' },
+        }),
+      );
+      expect(err.kind).toBe('not_found');
+      expect(err.message).toContain('code 14');
+    });
+
+    it('maps a login already taken (12) to 409 on login, whatever its case', async () => {
+      const fields = titeliveFields();
+      expect((await bff.register('titelive', { fields })).status).toBe(201);
+      const res = await bff.register('titelive', {
+        fields: titeliveFields({ login: fields.login.toUpperCase() }),
+      });
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({
+        code: 'already_registered',
+        errors: { login: 'already_registered' },
+      });
+      expect(res.text).not.toContain('already exists');
+    });
+
+    it('maps an e-mail already registered (13) to 409 on email', async () => {
+      const fields = titeliveFields();
+      expect((await bff.register('titelive', { fields })).status).toBe(201);
+      const res = await bff.register('titelive', {
+        fields: titeliveFields({ email: fields.email.toUpperCase() }),
+      });
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ errors: { email: 'already_registered' } });
+    });
   });
 
   it('refuses a registration without login or password before calling the provider', async () => {
@@ -356,7 +396,8 @@ describe('titelive: settings TiteLive refuses', () => {
         titeliveFlow('short-token', { token: { env: 'TL_SHORT_TOKEN' } }),
         titeliveFlow('logged-in', { token: { env: 'TL_LOGGED_IN' } }),
         titeliveFlow('md5', { passwordHash: { algorithm: 'md5' } }),
-        titeliveFlow('seed-resend', { resendPath: '{returnType}/{domainCode}/customer/resend' }),
+        titeliveFlow('api-resend', { resendPath: 'api/{returnType}/{domainCode}/customer/resend' }),
+        titeliveFlow('lost-resend', { resendPath: 'nowhere/{returnType}/{domainCode}/resend' }),
         titeliveFlow('wrong-param', { resendEmailParam: 'mail' }),
       ]),
       env,
@@ -386,21 +427,38 @@ describe('titelive: settings TiteLive refuses', () => {
     expect(all).not.toContain(fields.password);
   });
 
-  it('reaches the seed-literal resend path (no /api/) when resendPath says so', async () => {
+  it('a resendPath with /api/ meets a route miss, tries the seed URL once, keeps it and says so', async () => {
     const fields = titeliveFields();
-    const res = await bff.register('seed-resend', { fields });
+    const res = await bff.register('api-resend', { fields });
     expect(res.status).toBe(201);
-    await adapterOf(bff, 'seed-resend').resend!({
+    const input = {
       registrationId: String(res.body['id']),
       providerRef: null,
       state: { email: fields.email },
+    };
+    await adapterOf(bff, 'api-resend').resend!(input);
+    await adapterOf(bff, 'api-resend').resend!(input);
+    const paths = (await bff.sandboxRequests('titelive')).slice(-3).map((r) => r.path);
+    expect(paths).toEqual([`/api${RESEND_PATH}`, RESEND_PATH, RESEND_PATH]);
+    expect((await outbox(bff)).filter((m) => m.to === fields.email)).toHaveLength(3);
+    const warnings = bff.logs.filter(
+      (l) => l.includes('"level":40') && l.includes('settings.resendPath'),
+    );
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("a resendPath TiteLive answers nowhere is the operator's to fix: 502 for the user, not 409", async () => {
+    const fields = titeliveFields();
+    const res = await bff.register('lost-resend', { fields });
+    expect(res.status).toBe(201);
+    const answer = await bff.fetch('POST', `/v1/registrations/${String(res.body['id'])}/resend`, {
+      headers: { origin: ORIGIN },
     });
-    const last = (await bff.sandboxRequests('titelive')).at(-1)!;
-    expect([last.method, last.path]).toEqual([
-      'GET',
-      `/json/${TITELIVE_SANDBOX.domainCode}/customer/resend`,
-    ]);
-    expect((await outbox(bff)).filter((m) => m.to === fields.email)).toHaveLength(2);
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({ code: 'provider_unavailable' });
+    const line = operatorLines(bff, 'lost-resend', 'misconfigured').at(-1)!;
+    expect(line).toContain('settings.resendPath');
+    expect(JSON.parse(line)).toMatchObject({ level: 50 });
   });
 
   it("a resend parameter TiteLive does not read is the operator's to fix", async () => {
@@ -570,11 +628,13 @@ describe('titelive: codes the simulator does not answer', () => {
     expect(res.body).toMatchObject({ errors: { login: 'already_registered' } });
   });
 
-  it('an unknown code is a 422; a flow rule can say what it means', async () => {
+  it('an unknown code is a 502 with an error naming codeRules, never a guess; a rule can say what it means', async () => {
     const res = await answerTo('code-42');
-    expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ code: 'provider_rejected' });
-    expect(bff.logs.some((l) => l.includes('no codeRules entry knows this code'))).toBe(true);
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'provider_unavailable' });
+    const line = operatorLines(bff, 'stub', 'bad_response').find((l) => l.includes('code 42'))!;
+    expect(line).toContain('settings.codeRules');
+    expect(JSON.parse(line)).toMatchObject({ level: 50, outcomeUnknown: true });
     expect((await answerTo('code-42', 'stub-rules')).status).toBe(503);
   });
 

@@ -26,4 +26,9 @@ export interface ContractFixture {
    * every credential the provider's settings require, given through `env`.
    */
   realFlow(id: string, baseUrl: string): { flow: FlowDocument; env: Record<string, string> };
+  /**
+   * The simulator's reading of what the provider's documents leave unsaid under which a duplicate
+   * can be told from other refusals (`POST _readings`); the default reading when absent.
+   */
+  readings?: Record<string, unknown>;
 }

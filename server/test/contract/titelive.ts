@@ -27,6 +27,8 @@ export const titeliveFlow = (id: string, settings: Record<string, unknown> = {})
 
 export const titeliveContract: ContractFixture = {
   provider: 'titelive',
+  // The seed publishes no code for "login / e-mail exists": the simulator's default answers 99.
+  readings: { unpublishedRefusals: 'coded' },
   flow: titeliveFlow,
   fields: () => titeliveFields(),
   success: { status: 'completed', next: { type: 'confirm-email', canResend: true } },
