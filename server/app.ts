@@ -122,6 +122,8 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
       // Stuck: work has waited longer than OUTBOX_STUCK_MS although every instance polls for it.
       outbox: true,
       widget: existsSync(`${widgetDir}/org-signup.js`),
+      // A configured Redis unreachable: limits hold per instance only (multiplied by instances).
+      rateLimits: limits.ready(),
     };
     try {
       await deps.store.ping();
@@ -133,7 +135,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
     } catch {
       checks.store = false;
     }
-    const ready = checks.config && checks.store && checks.outbox;
+    const ready = checks.config && checks.store && checks.outbox && checks.rateLimits;
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   app.get('/metrics', async (req, res, next) => {

@@ -297,7 +297,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/readyz': {
         get: {
-          summary: 'Readiness: store reachable, config loaded, outbox not stuck',
+          summary:
+            'Readiness: store reachable, config loaded, outbox not stuck, rate-limit Redis reachable',
           responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
         },
       },

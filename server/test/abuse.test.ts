@@ -5,8 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  connect,
+  createServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import express from 'express';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFormTokens, formTokenKey } from '../bot-protection.ts';
 import { parseConfig } from '../config/load.ts';
@@ -113,6 +120,8 @@ describe('two instances sharing Redis', () => {
     const a = await startBff({ config: config(), redisUrl: REDIS_URL });
     const b = await startBff({ config: config(), redisUrl: REDIS_URL });
     try {
+      // Until its Redis connection is up, an instance counts alone (and says it is not ready).
+      for (const bff of [a, b]) expect((await readyzBecomes(bff, 200)).status).toBe(200);
       const statuses = [];
       for (const bff of [a, b, a, b]) {
         statuses.push((await bff.register(`shared-${run}`, { fields: nitroFields() })).status);
@@ -132,6 +141,139 @@ describe('two instances sharing Redis', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+/** A TCP proxy to Redis that a test can stop (Redis unreachable) and start again. */
+async function redisProxy(target = new URL(REDIS_URL)) {
+  const sockets = new Set<Socket>();
+  let server: NetServer | undefined;
+  let port = 0;
+  const proxy = {
+    url: '',
+    async start() {
+      server = createServer((client) => {
+        const upstream = connect(Number(target.port || 6379), target.hostname);
+        for (const socket of [client, upstream]) {
+          sockets.add(socket);
+          socket.on('error', () => undefined);
+          socket.on('close', () => {
+            sockets.delete(socket);
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+      proxy.url = `redis://127.0.0.1:${port}`;
+    },
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server?.close(resolve));
+    },
+  };
+  await proxy.start();
+  return proxy;
+}
+
+/** A local port with nothing listening. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls /readyz until it answers `status` (the client reconnects within about 2 s). */
+async function readyzBecomes(bff: Bff, status: number): Promise<HttpAnswer> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await bff.fetch('GET', '/readyz');
+    if (res.status === status || Date.now() > deadline) return res;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const logLines = (bff: Bff, msg: RegExp) =>
+  bff.logs
+    .map((line) => JSON.parse(line) as { level: number; msg: string })
+    .filter((entry) => msg.test(entry.msg));
+
+describe('Redis unreachable', () => {
+  it('from the start: limits still hold per instance, /readyz says not ready, one error logged', async () => {
+    const bff = await startBff({
+      config: limited([nitroFlow(`down-${run}`)]),
+      redisUrl: `redis://127.0.0.1:${await deadPort()}`,
+    });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 4; i += 1) {
+        const started = Date.now();
+        statuses.push((await bff.register(`down-${run}`, { fields: nitroFields() })).status);
+        // Nothing waits for Redis (a registration through the sandbox takes a few ms).
+        expect(Date.now() - started).toBeLessThan(2_000);
+      }
+      expect(statuses).toEqual([201, 201, 201, 429]);
+      const ready = await bff.fetch('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ status: 'not ready', checks: { rateLimits: false } });
+      // Several reconnection attempts by now, still one line.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const errors = logLines(bff, /Redis unreachable/);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]?.level).toBe(50);
+      expect(logLines(bff, /express-rate-limit|Redis error/)).toEqual([]);
+    } finally {
+      await bff.close();
+    }
+  });
+
+  it('lost and back: counts in memory meanwhile, then in Redis again; /readyz follows', async () => {
+    const proxy = await redisProxy();
+    const flow = `lost-${run}`;
+    const bff = await startBff({ config: limited([nitroFlow(flow)]), redisUrl: proxy.url });
+    const redis = new Redis(REDIS_URL);
+    const redisCount = async () => {
+      const keys = await redis.keys(`org-signup:rl:${flow}:registration:*`);
+      expect(keys).toHaveLength(1);
+      return Number(await redis.get(keys[0]!));
+    };
+    const register = async () => (await bff.register(flow, { fields: nitroFields() })).status;
+    try {
+      expect((await readyzBecomes(bff, 200)).status).toBe(200);
+      expect(await register()).toBe(201);
+      expect(await redisCount()).toBe(1);
+
+      await proxy.stop();
+      const down = await readyzBecomes(bff, 503);
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ status: 'not ready', checks: { rateLimits: false } });
+      // This instance's own allowance, counted in memory: still a limit.
+      expect([await register(), await register(), await register(), await register()]).toEqual([
+        201, 201, 201, 429,
+      ]);
+      expect(await redisCount()).toBe(1);
+
+      await proxy.start();
+      expect((await readyzBecomes(bff, 200)).body).toMatchObject({
+        status: 'ready',
+        checks: { rateLimits: true },
+      });
+      // Counted in Redis again, from where it was.
+      expect(await register()).toBe(201);
+      expect(await redisCount()).toBe(2);
+      expect([await register(), await register()]).toEqual([201, 429]);
+
+      expect(logLines(bff, /Redis unreachable/)).toHaveLength(1);
+      expect(logLines(bff, /Redis reachable again/)).toHaveLength(1);
+    } finally {
+      await bff.close();
+      await proxy.stop();
+      redis.disconnect();
     }
   });
 });
