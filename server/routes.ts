@@ -5,7 +5,7 @@ import { LOCALES, type Locale } from '../shared/i18n/index.ts';
 import { negotiate } from '../shared/i18n/negotiate.ts';
 import type { FormTokens } from './bot-protection.ts';
 import { HttpProblem } from './errors.ts';
-import { applyCors } from './http/cors.ts';
+import { applyCors, readableRefusal } from './http/cors.ts';
 import type { Flow } from './flows.ts';
 import type { RateLimitedRoute } from './config/schema.ts';
 import type { FollowUpService } from './follow-ups.ts';
@@ -41,6 +41,7 @@ export function apiRouter({ flows, registrations, followUps, limits, tokens }: D
 
   /** CORS and Origin check by the flow named in the path. */
   const flowCors = (req: Request, res: Response, next: NextFunction) => {
+    if (!flows.has(String(req.params['flow']))) readableRefusal(req, res);
     const flow = flowOf(req);
     applyCors(req, res, next, { flowId: flow.id, isAllowedOrigin: flow.isAllowedOrigin });
   };

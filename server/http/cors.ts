@@ -16,6 +16,19 @@ export interface OriginPolicy {
   isAllowedOrigin: (origin: string) => boolean;
 }
 
+/**
+ * Lets the page that sent a GET read the refusal that follows (an origin not allowed, a flow
+ * that does not exist), so the widget says why instead of "cannot reach". Only GET: a preflight
+ * still fails (no Allow-Methods), so the browser never sends a state-changing request.
+ */
+export function readableRefusal(req: Request, res: Response): void {
+  const origin = req.get('origin');
+  res.vary('Origin');
+  if (origin !== undefined && req.method === 'GET') {
+    res.setHeader('access-control-allow-origin', origin);
+  }
+}
+
 /** Applies `policy`: answers preflights and refusals itself, otherwise calls `next()`. */
 export function applyCors(
   req: Request,
@@ -33,9 +46,8 @@ export function applyCors(
     return next();
   }
   if (!policy.isAllowedOrigin(origin)) {
-    // Readable by the widget so it can tell the site owner what to configure; a preflight still
-    // fails (no Allow-Methods), so the browser never sends the real request.
-    if (req.method === 'GET') res.setHeader('access-control-allow-origin', origin);
+    // So the widget can tell the site owner what to configure.
+    readableRefusal(req, res);
     return next(
       new HttpProblem(
         403,

@@ -76,6 +76,22 @@ describe('GET /v1/flows/:flow', () => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toEqual(problem(404, 'flow_not_found'));
   });
+
+  it('lets a page on any origin read the 404 of an unknown flow, so the widget can tell why', async () => {
+    const origin = 'https://shop.elsewhere.example';
+    const res = await bff.fetch('GET', '/v1/flows/nope?locale=en', { headers: { origin } });
+    expect(res.status).toBe(404);
+    expect(res.headers['access-control-allow-origin']).toBe(origin);
+    expect(res.headers['vary']).toContain('Origin');
+    expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(res.body).toEqual(problem(404, 'flow_not_found'));
+    // A preflight for it stays a plain 404: nothing but a GET is let through.
+    const preflight = await bff.fetch('OPTIONS', '/v1/flows/nope/registrations', {
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(404);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
 });
 
 describe('POST /v1/flows/:flow/registrations: bad input is a 400 with field errors, never a 500', () => {
