@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the Dockerfile and checks the image the way an operator runs it: not root, no
-# devDependencies, ready on /readyz, Docker's HEALTHCHECK healthy, a registration made the way
-# the widget makes it (descriptor, form token, Idempotency-Key), no e-mail in the logs, and
-# `docker stop` (SIGTERM) ending with exit code 0. Needs a Docker daemon that can pull
+# Builds the Dockerfile and checks the image the way an operator runs it: the demo's sandbox
+# refused in production unless ORG_SIGNUP_SANDBOX_PUBLIC=1, not root, no devDependencies, ready
+# on /readyz, Docker's HEALTHCHECK healthy, a registration made the way the widget makes it
+# (descriptor, form token, Idempotency-Key), no e-mail in the logs, and `docker stop` (SIGTERM)
+# ending with exit code 0. Needs a Docker daemon that can pull
 # node:20-bookworm-slim and reach the npm registry and Debian's mirrors, so it is not part of
 # `npm test` (CI machines have no daemon). Extra `docker build` flags: DOCKER_BUILD_ARGS.
 set -euo pipefail
@@ -14,7 +15,12 @@ fail() { echo "docker-check: FAIL: $*" >&2; exit 1; }
 
 # shellcheck disable=SC2086 # DOCKER_BUILD_ARGS is a list of flags
 docker build ${DOCKER_BUILD_ARGS:-} -t "$IMAGE" .
-cid=$(docker run -d -p "127.0.0.1:$PORT:8080" "$IMAGE")
+# NODE_ENV=production refuses the demo config's sandbox (exit 78) unless it is meant.
+refused=0
+docker run --rm "$IMAGE" >/dev/null 2>&1 || refused=$?
+[ "$refused" = 78 ] || fail "the demo's sandbox in production exited with $refused, not 78"
+echo "demo sandbox without ORG_SIGNUP_SANDBOX_PUBLIC=1: refused (exit 78)"
+cid=$(docker run -d -e ORG_SIGNUP_SANDBOX_PUBLIC=1 -p "127.0.0.1:$PORT:8080" "$IMAGE")
 trap 'docker rm -f "$cid" >/dev/null' EXIT
 
 for _ in $(seq 60); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.5; done

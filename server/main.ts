@@ -114,6 +114,10 @@ async function main(): Promise<void> {
       ? { metricsToken: new Secret(process.env['ORG_SIGNUP_METRICS_TOKEN']) }
       : {}),
   });
+  for (const warning of config.warnings) {
+    console.error(`\n*** ${warning} ***\n`);
+    log.warn(warning);
+  }
   if (!config.rateLimits.enabled) {
     const warning =
       'RATE LIMITS ARE OFF (RATE_LIMITS=off or rateLimits.enabled false): for load tests only, never in production';

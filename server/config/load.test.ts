@@ -187,7 +187,7 @@ describe('parseConfig', () => {
   it('refuses both sandbox: true and a baseUrl', () => {
     const problems = problemsOf({
       sandbox: { enabled: true },
-      flows: [nitroFlow({ sandbox: true })],
+      flows: [nitroFlow({ sandbox: true, allowedOrigins: ['http://localhost:*'] })],
     });
     expect(problems).toEqual([
       'flows[0]: set "baseUrl" (the provider\'s API) or "sandbox": true, not both',
@@ -310,7 +310,7 @@ describe('parseConfig', () => {
       id: 'n',
       provider: 'nitro',
       sandbox: true,
-      allowedOrigins: ['https://a.com'],
+      allowedOrigins: ['http://localhost:*'],
       settings: { credentials: { email: 'a@b.c', password: 'literal-password' } },
     };
     const problems = problemsOf({ sandbox: { enabled: true }, flows: [flow] });
@@ -411,6 +411,84 @@ describe('loadConfig', () => {
         'titelive',
       ]);
     }
+  });
+});
+
+describe('the sandbox where others can reach it', () => {
+  /** The demo (sandbox on) with the first flow's origins replaced. */
+  const demoWithOrigins = (allowedOrigins: string[]): Doc => {
+    const doc = demoDocument();
+    const [first, ...rest] = doc['flows'] as Doc[];
+    return { ...doc, flows: [{ ...first, allowedOrigins }, ...rest] };
+  };
+
+  it('is refused with NODE_ENV=production, naming the key and the switch', () => {
+    const problems = problemsOf(demoDocument(), { NODE_ENV: 'production' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^sandbox\.enabled: .*\/sandbox\/<provider>\/_requests/);
+    expect(problems[0]).toContain('NODE_ENV is production');
+    expect(problems[0]).toContain('ORG_SIGNUP_SANDBOX_PUBLIC=1');
+  });
+
+  it.each([
+    ['a public origin', 'https://shop.example.com'],
+    ['a wildcard of a public domain', 'https://*.example.com'],
+    ['a LAN address', 'http://192.168.1.20:8080'],
+    ['a subdomain of localhost', 'http://*.localhost:*'],
+  ])('is refused when a flow allows %s', (_what, origin) => {
+    const problems = problemsOf(demoWithOrigins(['http://localhost:*', origin]), {});
+    expect(problems).toEqual([
+      expect.stringMatching(/^sandbox\.enabled: .*ORG_SIGNUP_SANDBOX_PUBLIC=1/),
+    ]);
+    expect(problems[0]).toContain(`flows[0].allowedOrigins[1] is "${origin}"`);
+  });
+
+  it('is allowed for localhost, 127.0.0.1 and [::1], any scheme and port', () => {
+    const origins = [
+      'http://localhost:*',
+      'https://localhost',
+      'http://LOCALHOST:3000',
+      'http://127.0.0.1:*',
+      'https://127.0.0.1:8443',
+      'http://[::1]:*',
+      'http://[::1]',
+    ];
+    const config = parseConfig(demoWithOrigins(origins), {});
+    expect(config.sandbox.enabled).toBe(true);
+    expect(config.warnings).toEqual([]);
+  });
+
+  it('starts with ORG_SIGNUP_SANDBOX_PUBLIC=1, with a warning saying why', () => {
+    const env = { NODE_ENV: 'production', ORG_SIGNUP_SANDBOX_PUBLIC: '1' };
+    const config = parseConfig(demoWithOrigins(['https://shop.example.com']), env);
+    expect(config.sandbox.enabled).toBe(true);
+    expect(config.warnings).toEqual([
+      expect.stringMatching(/^SANDBOX IS PUBLIC \(ORG_SIGNUP_SANDBOX_PUBLIC=1\): .*_requests/),
+    ]);
+    expect(config.warnings[0]).toContain('NODE_ENV is production');
+    expect(config.warnings[0]).toContain(
+      'flows[0].allowedOrigins[0] is "https://shop.example.com"',
+    );
+    // Only "1" is the switch.
+    expect(() =>
+      parseConfig(demoDocument(), { NODE_ENV: 'production', ORG_SIGNUP_SANDBOX_PUBLIC: 'yes' }),
+    ).toThrow(ConfigError);
+  });
+
+  it('does not concern configs without the mounted sandbox', () => {
+    const env = { ...ENV, NODE_ENV: 'production' };
+    expect(parseConfig({ flows: [nitroFlow()] }, env).warnings).toEqual([]);
+    const elsewhere = {
+      id: 'n',
+      provider: 'nitro',
+      sandbox: true,
+      allowedOrigins: ['https://a.com'],
+    };
+    const config = parseConfig(
+      { sandbox: { url: 'http://sandbox.internal:8080' }, flows: [elsewhere] },
+      env,
+    );
+    expect(config.warnings).toEqual([]);
   });
 });
 

@@ -24,6 +24,30 @@ export interface LoadedFlow extends FlowConfig {
 export interface LoadedConfig extends Omit<Config, 'flows'> {
   flows: LoadedFlow[];
   source: string;
+  /** What the operator must hear at start (main.ts says each loudly). */
+  warnings: string[];
+}
+
+/** The explicit switch that lets the sandbox run where others can reach it. */
+export const SANDBOX_PUBLIC_SWITCH = 'ORG_SIGNUP_SANDBOX_PUBLIC';
+
+/** Origins on this machine only: localhost, 127.0.0.1 or [::1], any scheme and port. */
+const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:(\d+|\*))?$/i;
+
+/**
+ * Why the mounted sandbox is likely reachable by people other than its developer. Its simulators
+ * record what they receive and answer it to anyone at /sandbox/<provider>/_requests: every
+ * registrant's data. Fine on a developer's machine, a leak anywhere else.
+ */
+function sandboxExposure(flows: (FlowConfig | undefined)[], env: NodeJS.ProcessEnv): string[] {
+  const reasons = env['NODE_ENV'] === 'production' ? ['NODE_ENV is production'] : [];
+  flows.forEach((flow, i) =>
+    flow?.allowedOrigins.forEach((origin, j) => {
+      if (!LOCAL_ORIGIN.test(origin))
+        reasons.push(`flows[${i}].allowedOrigins[${j}] is "${origin}"`);
+    }),
+  );
+  return reasons;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +154,18 @@ export function parseConfig(
     seen.add(flow.id);
     flows.push(checkFlow(flow, `flows[${i}]`, sandbox, problems));
   });
+  const warnings: string[] = [];
+  const exposure = sandbox.enabled ? sandboxExposure(candidates, env) : [];
+  if (exposure.length) {
+    const risk = `the sandbox shows every registrant's data to anyone at /sandbox/<provider>/_requests, and ${exposure.join(', ')}`;
+    if (env[SANDBOX_PUBLIC_SWITCH] === '1') {
+      warnings.push(`SANDBOX IS PUBLIC (${SANDBOX_PUBLIC_SWITCH}=1): ${risk}`);
+    } else {
+      problems.push(
+        `sandbox.enabled: ${risk}. Turn it off (flows with a real "baseUrl", or a "sandbox.url" elsewhere), or set ${SANDBOX_PUBLIC_SWITCH}=1 to expose it on purpose`,
+      );
+    }
+  }
   problems.push(...missing);
   if (problems.length || !parsed.success) throw new ConfigError(source, problems);
   // An operator's switch for load tests and benchmarks; main.ts says so loudly at start.
@@ -137,7 +173,7 @@ export function parseConfig(
     env['RATE_LIMITS'] === 'off'
       ? { ...parsed.data.rateLimits, enabled: false }
       : parsed.data.rateLimits;
-  return { ...parsed.data, rateLimits, flows, source };
+  return { ...parsed.data, rateLimits, flows, source, warnings };
 }
 
 /** Reads `ORG_SIGNUP_CONFIG` (default: the bundled demo config, every flow on the sandbox). */

@@ -17,7 +17,8 @@ beforeAll(async () => {
     requireConsent: true,
     phoneCountry: 'GB',
   });
-  bff = await startBff({ config });
+  // A public origin beside the sandbox: allowed on purpose here.
+  bff = await startBff({ config, env: { ORG_SIGNUP_SANDBOX_PUBLIC: '1' } });
 });
 afterAll(() => bff.close());
 
