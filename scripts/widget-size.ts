@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { COMPILE_HINT } from './compile-hint.ts';
 
-const BUDGET_GZIP_BYTES = 15_000;
+// The element file's contract: at most 16 KiB gzip -9.
+const BUDGET_GZIP_BYTES = 16_384;
 const bundle = new URL('../dist/widget/org-signup.js', import.meta.url);
 const record = new URL('../widget-size.json', import.meta.url);
 

@@ -8,12 +8,24 @@ import type { StringKey } from './i18n/en.ts';
 import type { ProviderId } from './providers.ts';
 
 import { HOST_VALUE_NAMES, UTM_KEYS, type HostValueName } from './names.ts';
+import { cleanHostText } from './validators.ts';
 
 export { HOST_VALUE_NAMES, UTM_KEYS };
 export type { HostValueName, UtmKey } from './names.ts';
 
-const bounded = (max: number) =>
-  z.string().check(z.normalize('NFC'), z.trim(), z.maxLength(max, { error: 'too_long' }));
+/**
+ * A value the host page or its URL sets (host values, UTM): controls and invisible characters
+ * are cleaned out rather than refused, since the user could not see or fix them.
+ */
+const hostText = (max: number) =>
+  z
+    .string()
+    .check(
+      z.overwrite(cleanHostText),
+      z.normalize('NFC'),
+      z.trim(),
+      z.maxLength(max, { error: 'too_long' }),
+    );
 
 /**
  * The registration request's envelope. `fields` is checked afterwards against the flow's own
@@ -21,8 +33,8 @@ const bounded = (max: number) =>
  */
 export const registrationRequestSchema = z.strictObject({
   fields: z.record(z.string(), z.unknown()),
-  hostValues: z.optional(z.partialRecord(z.enum(HOST_VALUE_NAMES), bounded(500))),
-  utm: z.optional(z.partialRecord(z.enum(UTM_KEYS), bounded(200))),
+  hostValues: z.optional(z.partialRecord(z.enum(HOST_VALUE_NAMES), hostText(500))),
+  utm: z.optional(z.partialRecord(z.enum(UTM_KEYS), hostText(200))),
   consent: z.optional(z.boolean()),
   /** From the flow descriptor: proves when the form was served (minimum fill time). */
   formToken: z.optional(z.string().check(z.maxLength(200))),

@@ -14,7 +14,7 @@ import {
   type FieldRule,
   type FieldValues,
 } from './fields.ts';
-import { hasControlCharacters } from './validators.ts';
+import { hasControlCharacters, stripInvisible } from './validators.ts';
 
 const fail = (error: FieldErrorCode) => ({ error, abort: true });
 
@@ -22,6 +22,7 @@ function compile(name: FieldName): z.ZodMiniType<string, string> {
   const rule = VALUE_RULES[name];
   const checks: z.core.$ZodCheck<string>[] = [];
   if (!rule.raw) {
+    if (rule.text) checks.push(z.overwrite(stripInvisible));
     checks.push(z.normalize('NFC'), z.trim());
     if (rule.prepare) checks.push(z.overwrite(rule.prepare));
   }
@@ -29,8 +30,12 @@ function compile(name: FieldName): z.ZodMiniType<string, string> {
     z.minLength(1, fail('required')),
     z.maxLength(FIELD_SPECS[name].maxLength, fail('too_long')),
   );
-  if (!rule.raw)
-    checks.push(z.refine((v: string) => !hasControlCharacters(v), fail('invalid_characters')));
+  if (!rule.raw) {
+    const invisible = !rule.text;
+    checks.push(
+      z.refine((v: string) => !hasControlCharacters(v, invisible), fail('invalid_characters')),
+    );
+  }
   for (const step of rule.steps ?? []) {
     checks.push(typeof step === 'function' ? z.overwrite(step) : z.refine(step[0], fail(step[1])));
   }

@@ -1,7 +1,7 @@
 /**
  * The widget checks values with `checkValue` (no zod, to stay small); the server with the zod
  * schemas compiled from the same rules. On generated input, both must agree: the same
- * normalised value, or the same error code.
+ * normalised value (invisible characters stripped alike), or the same error code.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,21 @@ const tricky = fc.constantFrom(
   '\u0000',
   '\u0085',
   '\u200b',
+  // Bidi controls, joiners, other format characters, and what joiners join (scripts, emoji).
+  '\u202e',
+  '\u2066',
+  '\u200e',
+  '\u200c',
+  '\u200d',
+  '\ufeff',
+  '\u00ad',
+  'م',
+  'क',
+  '\u094d',
+  '👩',
+  '\u{1f3fd}',
+  '\ufe0f',
+  '💻',
   'e\u0301',
   'é',
   '@',

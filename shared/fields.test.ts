@@ -154,6 +154,92 @@ describe('validateFields', () => {
     },
   );
 
+  const IDENTIFIERS = [
+    'email',
+    'phone',
+    'domain',
+    'inn',
+    'companyNumber',
+    'vat',
+    'zip',
+    'country',
+    'login',
+    'inviteCode',
+    'houseNumber',
+  ] as const satisfies readonly FieldName[];
+  const FREE_TEXT = [
+    'name',
+    'firstName',
+    'lastName',
+    'organisationName',
+    'street',
+    'city',
+  ] as const satisfies readonly FieldName[];
+  /** Bidi controls and zero-width characters: the ones the rules name. */
+  const INVISIBLE = [
+    ...['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e'],
+    ...['\u2066', '\u2067', '\u2068', '\u2069'],
+    ...['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u180e'],
+  ];
+
+  it('sorts every field but the password into identifiers or free text', () => {
+    expect([...IDENTIFIERS, ...FREE_TEXT, 'password'].sort()).toEqual([...FIELD_NAMES].sort());
+  });
+
+  it.each(IDENTIFIERS)(
+    'refuses a bidi or zero-width character in %s as invalid_characters',
+    (name) => {
+      for (const c of INVISIBLE) {
+        // Inside a valid value, between two letters or digits (where a joiner would join
+        // text). A country code has room for one more character only, at the end, where
+        // U+FEFF is trimmed as white space (as everywhere in JavaScript).
+        if (name === 'country' && c === '\ufeff') continue;
+        const valid = name === 'country' ? 'G' : VALID[name];
+        const value = `${valid.slice(0, 1)}${c}${valid.slice(1)}`;
+        expect(
+          errorsOf(required(name), { [name]: value }),
+          `U+${c.codePointAt(0)!.toString(16)}`,
+        ).toEqual({
+          [name]: 'invalid_characters',
+        });
+      }
+    },
+  );
+
+  it.each(FREE_TEXT)('strips bidi and zero-width characters from %s', (name) => {
+    for (const c of INVISIBLE) {
+      const value = `${c}${VALID[name].replace(' ', ` ${c}`)}${c}`;
+      expect(
+        valuesOf(required(name), { [name]: value }),
+        `U+${c.codePointAt(0)!.toString(16)}`,
+      ).toEqual({
+        [name]: VALID[name],
+      });
+    }
+  });
+
+  it.each(FREE_TEXT)('keeps the joiners of a script or an emoji sequence in %s', (name) => {
+    for (const text of ['می\u200cخواهم', 'क्\u200dष', '👩🏽\u200d💻']) {
+      expect(valuesOf(required(name), { [name]: text })).toEqual({ [name]: text });
+    }
+  });
+
+  it('strips before NFC, so what an invisible character kept apart is composed', () => {
+    expect(valuesOf(required('city'), { city: 'Zu\u200b\u0308rich' })).toEqual({ city: 'Zürich' });
+  });
+
+  it('still refuses C0/C1 controls in free text, and a value that was only invisible is blank', () => {
+    expect(errorsOf(required('name'), { name: '\u202eAnn\u0000' })).toEqual({
+      name: 'invalid_characters',
+    });
+    expect(errorsOf(required('name'), { name: '\u200b\u202e' })).toEqual({ name: 'required' });
+  });
+
+  it('takes a password as typed, invisible characters and all', () => {
+    const password = '\u202ecorrect\u200bhorse\u200d battery ';
+    expect(valuesOf(required('password'), { password })).toEqual({ password });
+  });
+
   it.each(FIELD_NAMES)('bounds %s to its FIELD_SPECS.maxLength', (name) => {
     const max = FIELD_SPECS[name].maxLength;
     expect(errorsOf(required(name), { [name]: 'x'.repeat(max + 1) })).toEqual({

@@ -11,6 +11,7 @@ import {
   isValidEmail,
   isValidInn,
   normalizeDomain,
+  stripInvisible,
 } from './validators.ts';
 
 export const FIELD_NAMES = [
@@ -80,28 +81,33 @@ export type Step =
 
 /**
  * What a field's value must be, beyond what every field must be (a string, NFC-normalised,
- * trimmed, not empty, at most `maxLength`, no control characters). Plain data and functions, so
- * the widget runs it with `checkValue` (no zod in the browser, to keep the widget small) and the
+ * trimmed, not empty, at most `maxLength`, no control characters, and no invisible characters
+ * unless `text`: validators.ts says which field does what). Plain data and functions, so the
+ * widget runs it with `checkValue` (no zod in the browser, to keep the widget small) and the
  * server compiles the same rules into zod schemas (field-schemas.ts); a property test keeps the
  * two in step.
  */
 export interface ValueRule {
   /** Taken as typed: no normalising, trimming or control-character check (passwords). */
   raw?: boolean;
+  /** Free text a person types: invisible (format) characters stripped, not refused. */
+  text?: boolean;
   /** Runs before the length check (an INN typed with spaces is 12 digits, not 15). */
   prepare?: (value: string) => string;
   steps?: readonly Step[];
 }
 
-const digitsOnly = (v: string) => v.replace(/[\s-]/g, '');
+// White space but U+FEFF (JavaScript's \s has it), which is refused inside identifiers.
+const digitsOnly = (v: string) => v.replace(/(?!\ufeff)[\s-]/g, '');
+const freeText: ValueRule = { text: true };
 
 export const VALUE_RULES: Record<FieldName, ValueRule> = {
   email: { steps: [[isValidEmail, 'invalid_email']] },
-  name: {},
-  firstName: {},
-  lastName: {},
+  name: freeText,
+  firstName: freeText,
+  lastName: freeText,
   phone: { steps: [[isPlausiblePhone, 'invalid_phone']] },
-  organisationName: {},
+  organisationName: freeText,
   domain: { steps: [normalizeDomain, [isValidDomain, 'invalid_domain']] },
   inn: { prepare: digitsOnly, steps: [[isValidInn, 'invalid_inn']] },
   companyNumber: {},
@@ -109,10 +115,10 @@ export const VALUE_RULES: Record<FieldName, ValueRule> = {
   // list), so the widget need not carry the list.
   country: { steps: [(v) => v.toUpperCase(), [(v) => /^[A-Z]{2}$/.test(v), 'invalid']] },
   vat: {},
-  street: {},
+  street: freeText,
   houseNumber: {},
   zip: {},
-  city: {},
+  city: freeText,
   login: {},
   password: { raw: true },
   inviteCode: {},
@@ -131,14 +137,16 @@ export function checkValue(
   const rule = VALUE_RULES[name];
   let value = input;
   if (!rule.raw) {
-    value = value.normalize('NFC').trim();
+    // Stripped before NFC, which may then compose what the stripped character kept apart.
+    value = (rule.text ? stripInvisible(value) : value).normalize('NFC').trim();
     if (rule.prepare) value = rule.prepare(value);
   }
   if (value.length === 0) return { ok: false, error: 'required' };
   // Counted in code points, as zod does (an emoji is one character, not two).
   const max = FIELD_SPECS[name].maxLength;
   if (value.length > max && [...value].length > max) return { ok: false, error: 'too_long' };
-  if (!rule.raw && hasControlCharacters(value)) return { ok: false, error: 'invalid_characters' };
+  if (!rule.raw && hasControlCharacters(value, !rule.text))
+    return { ok: false, error: 'invalid_characters' };
   for (const step of rule.steps ?? []) {
     if (typeof step === 'function') value = step(value);
     else if (!step[0](value)) return { ok: false, error: step[1] };
@@ -148,7 +156,7 @@ export function checkValue(
 }
 
 export function isFieldName(name: string): name is FieldName {
-  return (FIELD_NAMES as readonly string[]).includes(name);
+  return Object.hasOwn(FIELD_SPECS, name);
 }
 
 /** A field as a flow uses it: which canonical field, and whether the flow needs it. */

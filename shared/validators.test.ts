@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  cleanHostText,
   domainToAscii,
   hasControlCharacters,
   isPlausiblePhone,
@@ -7,6 +9,7 @@ import {
   isValidEmail,
   isValidInn,
   normalizeDomain,
+  stripInvisible,
 } from './validators.ts';
 
 describe('isValidInn', () => {
@@ -262,5 +265,146 @@ describe('hasControlCharacters', () => {
 describe('isValidDomain refuses percent-escapes', () => {
   it('does not let the URL parser decode ex%41mple.com into example.com', () => {
     expect(isValidDomain('ex%41mple.com')).toBe(false);
+  });
+});
+
+/** The characters the rules name: bidi controls, then zero-width ones. */
+const BIDI = ['\u061c', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e'];
+const ISOLATES = ['\u2066', '\u2067', '\u2068', '\u2069'];
+const ZERO_WIDTH = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u180e'];
+const INVISIBLE = [...BIDI, ...ISOLATES, ...ZERO_WIDTH];
+const hex = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+describe('hasControlCharacters with invisible (identifiers)', () => {
+  it.each(INVISIBLE.map((c) => [hex(c), c]))('finds %s', (_name, c) => {
+    expect(hasControlCharacters(`a${c}b`, true)).toBe(true);
+    // Without `invisible` (free text, stripped beforehand) only C0/C1 controls count.
+    expect(hasControlCharacters(`a${c}b`)).toBe(false);
+  });
+
+  it('finds other format characters too (soft hyphen, invisible plus, tag characters)', () => {
+    for (const c of ['\u00ad', '\u2064', '\u{e0041}'])
+      expect(hasControlCharacters(c, true)).toBe(true);
+  });
+
+  it('still finds C0/C1 controls and nothing in ordinary text', () => {
+    expect(hasControlCharacters('a\u0085b', true)).toBe(true);
+    for (const value of ['Zoë Ångström', 'ООО «Ромашка»', 'a\u00a0b', 'Hi 👋🏽']) {
+      expect(hasControlCharacters(value, true)).toBe(false);
+    }
+  });
+});
+
+describe('stripInvisible (free text)', () => {
+  it.each(INVISIBLE.map((c) => [hex(c), c]))('strips %s between a letter and a space', (_n, c) => {
+    expect(stripInvisible(`Ann${c} Lee`)).toBe('Ann Lee');
+    expect(stripInvisible(`${c}Ann`)).toBe('Ann');
+  });
+
+  it.each(BIDI.concat(ISOLATES, ['\u200b', '\u2060', '\ufeff', '\u180e']).map((c) => [hex(c), c]))(
+    'strips %s even between two letters',
+    (_n, c) => expect(stripInvisible(`Ann${c}Lee`)).toBe('AnnLee'),
+  );
+
+  it.each([
+    ['Persian ZWNJ', 'می\u200cخواهم'],
+    ['Devanagari ZWJ after virama', 'क्\u200dष'],
+    ['Malayalam ZWJ after virama', 'ന്\u200dറ'],
+    ['emoji family (ZWJ sequence)', '👨\u200d👩\u200d👧'],
+    ['rainbow flag (after VS16)', '🏳️\u200d🌈'],
+    ['technologist with skin tone', '👩🏽\u200d💻'],
+  ])('keeps the joiners of %s', (_what, text) => {
+    expect(stripInvisible(text)).toBe(text);
+  });
+
+  it.each([
+    ['a ZWJ at the end', 'Ann\u200d', 'Ann'],
+    ['a ZWNJ at the start', '\u200cAnn', 'Ann'],
+    ['a ZWJ before a space', 'A\u200d B', 'A B'],
+    ['a ZWNJ between digits', '12\u200c34', '1234'],
+    ['a ZWNJ between emoji', '👍\u200c👍', '👍👍'],
+    ['a ZWJ between a letter and an emoji', 'x\u200d👍', 'x👍'],
+    ['two joiners in a row', 'a\u200c\u200cb', 'ab'],
+    ['a joiner next to a stripped character', 'a\u200b\u200cb', 'ab'],
+    ['an override around a name', '\u202eAnn\u202c', 'Ann'],
+    ['an isolate around a name', '\u2066Ann\u2069', 'Ann'],
+  ])('strips %s', (_what, text, stripped) => {
+    expect(stripInvisible(text)).toBe(stripped);
+  });
+
+  it('keeps C0/C1 controls (they are refused, not stripped)', () => {
+    expect(stripInvisible('a\u0000b\tc')).toBe('a\u0000b\tc');
+  });
+
+  /** The rule spelled out a code point at a time, independently of the regular expression. */
+  function reference(value: string): string {
+    const cps = [...value];
+    const is = (re: RegExp, c: string | undefined) => c !== undefined && re.test(c);
+    return cps
+      .filter((c, i) => {
+        if (!/\p{Cf}/u.test(c)) return true;
+        const [before, after] = [cps[i - 1], cps[i + 1]];
+        const letters = is(/[\p{L}\p{M}]/u, before) && is(/[\p{L}\p{M}]/u, after);
+        const emoji =
+          is(/[\p{M}\p{Emoji_Modifier}\p{Extended_Pictographic}]/u, before) &&
+          is(/\p{Extended_Pictographic}/u, after);
+        return (c === '\u200c' && letters) || (c === '\u200d' && (letters || emoji));
+      })
+      .join('');
+  }
+
+  const piece = fc.constantFrom(
+    ...INVISIBLE,
+    '\u00ad',
+    '\ufe0f',
+    '\u{1f3fd}',
+    'a',
+    'Ж',
+    'م',
+    'क',
+    '\u094d',
+    '\u0301',
+    '1',
+    ' ',
+    '-',
+    '👩',
+    '💻',
+    '🏳',
+    '\u0000',
+  );
+
+  it('agrees with the rule spelled out, is idempotent and leaves nothing invisible but joiners', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const value = pieces.join('');
+        const stripped = stripInvisible(value);
+        expect(stripped).toBe(reference(value));
+        expect(stripInvisible(stripped)).toBe(stripped);
+        expect(stripped.replace(/[\u200c\u200d]/g, '')).not.toMatch(/\p{Cf}/u);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('cleanHostText (UTM and host values)', () => {
+  it.each([
+    ['tabs and line breaks as spaces', 'spring\tsale\r\n2024', 'spring sale  2024'],
+    ['other controls dropped', 'a\u0000b\u0007c\u009fd', 'abcd'],
+    ['NEL as a space', 'a\u0085b', 'a b'],
+    ['bidi and zero-width characters dropped', '\u202enews\u200bletter\u2069\ufeff', 'newsletter'],
+    ['a Persian joiner kept', 'می\u200cخواهم', 'می\u200cخواهم'],
+  ])('%s', (_what, value, cleaned) => {
+    expect(cleanHostText(value)).toBe(cleaned);
+  });
+
+  it('leaves no control or stray invisible character, whatever it is given', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
+        const cleaned = cleanHostText(value);
+        expect(hasControlCharacters(cleaned)).toBe(false);
+        expect(cleaned.replace(/[\u200c\u200d]/g, '')).not.toMatch(/\p{Cf}/u);
+      }),
+    );
   });
 });

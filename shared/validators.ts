@@ -84,8 +84,47 @@ export function isPlausiblePhone(value: string): boolean {
   return /^\+?\d{7,15}$/.test(compact);
 }
 
-/** C0/C1 control characters (tab and newlines included): never part of a form value. */
-export function hasControlCharacters(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f-\u009f]/.test(value);
+/*
+ * Invisible characters: Unicode's format characters (category Cf), which change nothing a person
+ * sees but what a program compares, stores or displays. Among them the bidi controls (U+061C,
+ * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069: they reorder what an operator reads), the
+ * zero-width ones (U+180E, U+200B–U+200D, U+2060, U+FEFF), the soft hyphen, invisible operators
+ * and tag characters. Per field (the README has the same table):
+ * - identifiers (email, phone, domain, inn, companyNumber, vat, zip, country, login, inviteCode,
+ *   houseNumber): refused, `invalid_characters`, as C0/C1 controls are;
+ * - free text a person types (name, firstName, lastName, organisationName, street, city):
+ *   stripped (`stripInvisible`), but for ZWNJ/ZWJ where a script or an emoji needs them; C0/C1
+ *   controls stay refused;
+ * - UTM and host values, which the user cannot see or fix: controls and invisible characters
+ *   stripped (`cleanHostText`), never refused;
+ * - passwords: taken as typed.
+ * Written with property escapes (\p{Cc}, \p{Cf}): lists of ranges would cost the widget bytes.
+ */
+
+/** C0/C1 control characters; with `invisible`, also the invisible ones above (identifiers). */
+export function hasControlCharacters(value: string, invisible?: boolean): boolean {
+  return (invisible ? /[\p{Cc}\p{Cf}]/u : /\p{Cc}/u).test(value);
+}
+
+/**
+ * Free text without invisible characters, but for the joiners that join: ZWNJ/ZWJ (`Join_C`)
+ * between two letters or marks (Persian, Indic scripts: they choose a letter's form) and ZWJ in
+ * an emoji sequence (woman, ZWJ, laptop; also after a variation selector or a skin tone). A
+ * joiner that joins is matched with the character before it and put back (`$1`); any other
+ * format character matches alone and goes.
+ */
+export function stripInvisible(value: string): string {
+  return value.replace(
+    /([\p{L}\p{M}]\p{Join_C}(?=[\p{L}\p{M}])|[\p{M}\p{EMod}\p{ExtPict}]\u200d(?=\p{ExtPict}))|\p{Cf}/gu,
+    '$1',
+  );
+}
+
+/**
+ * A value the host page or its URL set (UTM, host values): the user could not fix it, so it is
+ * cleaned, never refused. Line breaks and tabs become spaces, other controls and invisible
+ * characters go; the caller trims.
+ */
+export function cleanHostText(value: string): string {
+  return stripInvisible(value.replace(/[\t-\r\u0085]/g, ' ').replace(/\p{Cc}/gu, ''));
 }

@@ -4,7 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NITRO_SANDBOX } from '../sandbox/nitro.ts';
-import { ORIGIN, demoConfig, nitroFields, startBff, type Bff } from './harness.ts';
+import {
+  ORIGIN,
+  demoConfig,
+  intellectMoneyFields,
+  nitroFields,
+  startBff,
+  type Bff,
+} from './harness.ts';
 
 let bff: Bff;
 beforeAll(async () => {
@@ -294,6 +301,64 @@ describe('idempotency', () => {
     const status = await bff.fetch('GET', `/v1/registrations/${String(retried.body['id'])}`);
     expect(status.body).toEqual({ id: retried.body['id'], status: 'completed' });
   });
+});
+
+describe('invisible and control characters (bidi, zero-width)', () => {
+  const sentFor = async (email: string) =>
+    (await bff.sandboxRequests('intellectmoney')).filter(
+      (r) => r.path.endsWith('/registerOrganization') && r.body['Email'] === email,
+    );
+
+  it('reach the provider stripped from a name, a UTM value and a host value', async () => {
+    const fields = intellectMoneyFields({ name: '\u202eБорис\u200b Тестов\u2066' });
+    const res = await bff.register('intellectmoney', {
+      fields,
+      utm: { utm_source: 'news\u200bletter\t2024\n', utm_campaign: '\u202espring\u202c' },
+      hostValues: {
+        leadComment: 'Line one\nline two\u200f',
+        leadAttractor: '\ufeffИванов\u0007 \u2068И.И.\u2069',
+      },
+    });
+    expect(res.status).toBe(201);
+    const [sent] = await sentFor(fields.email);
+    expect(sent?.body).toMatchObject({
+      FirstName: 'Борис Тестов',
+      LeadComment: 'Line one line two',
+      LeadAttractor: 'Иванов И.И.',
+    });
+    expect(JSON.parse(String(sent?.body['UTMParams']))).toEqual({
+      utm_source: 'newsletter 2024',
+      utm_campaign: 'spring',
+    });
+  });
+
+  it('keep a joiner that a script needs in a name', async () => {
+    const fields = intellectMoneyFields({ name: 'می\u200cخواهم' });
+    expect((await bff.register('intellectmoney', { fields })).status).toBe(201);
+    expect((await sentFor(fields.email))[0]?.body['FirstName']).toBe('می\u200cخواهم');
+  });
+
+  it.each([
+    ['email', (f: Record<string, string>) => f['email']!.replace('@', '\u200b@')],
+    ['inn', (f: Record<string, string>) => `${f['inn']!.slice(0, 4)}\u202e${f['inn']!.slice(4)}`],
+    ['phone', () => '+7 920 123\u200d-44-55'],
+    ['inviteCode', () => 'WEL\u2066COME'],
+  ])(
+    'refuse one in an identifier (%s) with 400 on the field; nothing is sent',
+    async (name, spoil) => {
+      const before = (await bff.sandboxRequests('intellectmoney')).length;
+      const fields = intellectMoneyFields();
+      const res = await bff.register('intellectmoney', {
+        fields: { ...fields, [name]: spoil(fields) },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'invalid_fields',
+        errors: { [name]: 'invalid_characters' },
+      });
+      expect((await bff.sandboxRequests('intellectmoney')).length).toBe(before);
+    },
+  );
 });
 
 describe('origins and CORS', () => {
