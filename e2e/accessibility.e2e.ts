@@ -94,7 +94,7 @@ const AUTOCOMPLETE: Record<string, string> = {
 const FLOW_FIELDS: Record<string, string[]> = {
   nitro: ['email!', 'name!', 'phone!', 'organisationName!', 'domain!'],
   hectare: [
-    ...['email!', 'firstName!', 'lastName!', 'phone!', 'organisationName!', 'companyNumber!'],
+    ...['email!', 'firstName!', 'lastName!', 'phone!', 'organisationName!', 'companyNumber'],
     ...['country!', 'street', 'houseNumber', 'zip', 'city'],
   ],
   cloudsuite: [
@@ -499,7 +499,7 @@ for (const { width, height, name } of [
 // ---- Found by these tests once, fixed; kept so they stay fixed ---------------------------
 
 test('after a failed submit, focus goes to the first invalid field, a select too', async () => {
-  await widget.open('hectare');
+  await widget.open('hectare', { fields: 'companyNumber' });
   await widget.fill({
     'E-mail': `${unique('sel')}@example.co.uk`,
     'First name': 'Sel',

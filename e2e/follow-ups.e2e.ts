@@ -16,7 +16,8 @@ test('hectare: registers an organisation, refuses a wrong code, accepts a new on
 }) => {
   const id = unique('farm');
   const email = `${id}@example.co.uk`;
-  await widget.open('hectare');
+  // The company number is optional ("string or null" in Hectare's API): the page asks for it.
+  await widget.open('hectare', { fields: 'companyNumber' });
   await widget.fill({
     'First name': 'Harriet',
     'Last name': 'Field',

@@ -114,7 +114,7 @@ test('hectare by keyboard: every field, the country by typing, Space, then the c
     zip: 'SW1A 1AA',
     city: 'London',
   };
-  await widget.open('hectare', { fields: 'street,houseNumber,zip,city' });
+  await widget.open('hectare', { fields: 'companyNumber,street,houseNumber,zip,city' });
   const order = await visualOrder();
   expect(order).toEqual([...Object.keys(values), 'submit']);
 

@@ -86,7 +86,7 @@ test('code-step.png: hectare, the six-digit code step', async () => {
   // Fixed values, so the text in view is the same on every run (each e2e run starts with a
   // fresh sandbox; the provider refuses an e-mail or company number it has seen).
   const email = 'harriet.field@example.co.uk';
-  await widget.open('hectare', { theme: 'light', locale: 'en' });
+  await widget.open('hectare', { theme: 'light', locale: 'en', fields: 'companyNumber' });
   await widget.fill({
     'E-mail': email,
     'First name': 'Harriet',

@@ -120,6 +120,11 @@ const settings = z.strictObject({
     .strictObject({
       users: relativePath.default(ASSUMED.paths.users),
       user: relativePath.default(ASSUMED.paths.user),
+      /**
+       * Where a user is changed (PATCH, and DELETE to reject), where it differs from `user`: the
+       * seed writes `/API/` in its PATCH paths, `/api/` everywhere else [assumed: the same].
+       */
+      userUpdate: relativePath.optional(),
       userProfile: relativePath.default(ASSUMED.paths.userProfile),
       customers: relativePath.default(ASSUMED.paths.customers),
     })
@@ -460,6 +465,20 @@ export const cloudsuite = defineProvider({
       return parsed.data;
     }
 
+    /** A 404 that is no REST framework answer (an HTML page): the path is wrong, not the key. */
+    function routeMiss(res: ProviderResponse, what: string, setting: string): ProviderError {
+      return new ProviderError(
+        'misconfigured',
+        `CloudSuite answered ${what} with a 404 page (${res.contentType || 'no content type'}), not an API answer: check the flow's ${setting}`,
+      );
+    }
+    const isRouteMiss = (res: ProviderResponse) =>
+      res.status === 404 && !/json/i.test(res.contentType);
+    const updatePath = config.paths.userUpdate ?? config.paths.user;
+    const updateSetting = config.paths.userUpdate
+      ? 'paths.userUpdate'
+      : 'paths.userUpdate (or paths.user)';
+
     async function getProfile(profileId: string | number): Promise<Profile | undefined> {
       const res = await api(
         { method: 'GET', url: url(config.paths.userProfile, { id: String(profileId) }) },
@@ -477,6 +496,7 @@ export const cloudsuite = defineProvider({
 
     async function getUser(key: string): Promise<User> {
       const res = await api({ method: 'GET', url: url(config.paths.user, { key }) }, 'GET user');
+      if (isRouteMiss(res)) throw routeMiss(res, 'GET user', 'paths.user');
       if (res.status === 404) throw notFound(key);
       if (res.status !== 200) {
         throw new ProviderError('bad_response', `CloudSuite answered GET user with ${res.status}`);
@@ -604,11 +624,9 @@ export const cloudsuite = defineProvider({
     }
 
     async function patchUser(key: string, body: Record<string, unknown>, what: string) {
-      const res = await api(
-        { method: 'PATCH', url: url(config.paths.user, { key }), json: body },
-        what,
-      );
+      const res = await api({ method: 'PATCH', url: url(updatePath, { key }), json: body }, what);
       if (res.status === 200 || res.status === 204) return;
+      if (isRouteMiss(res)) throw routeMiss(res, what, updateSetting);
       if (res.status === 404) throw notFound(key);
       if (res.status === 400) {
         const refusals = refusalsOf(safeJson(res));
@@ -754,13 +772,14 @@ export const cloudsuite = defineProvider({
           return { customer: customerKey };
         },
         async reject(key) {
-          const target = url(config.paths.user, { key });
+          const target = url(updatePath, { key });
           const res = await api(
             config.reject.method === 'DELETE'
               ? { method: 'DELETE', url: target }
               : { method: 'PATCH', url: target, json: config.reject.body },
             `${config.reject.method} user (reject)`,
           );
+          if (isRouteMiss(res)) throw routeMiss(res, 'the rejection', updateSetting);
           if (res.status === 404) throw notFound(key);
           if (res.status >= 300) {
             throw new ProviderError(

@@ -154,3 +154,27 @@ describe('the outbox delivers what was queued', () => {
     ).toThrow(/queueOnOutage: titelive needs the user's password/);
   });
 });
+
+describe('CloudSuite: a registration whose answer was lost', () => {
+  it('waits for approval, linked in the queue, and the approver moves it', async () => {
+    const fields = FIXTURES.cloudsuite.fields();
+    const key = crypto.randomUUID();
+    await lose('cloudsuite', 'reset', 'after');
+    expect((await bff.register('cloudsuite-now', { fields }, { key })).status).toBe(503);
+    await bff.faults('cloudsuite', {});
+    const again = await bff.register('cloudsuite-now', { fields }, { key });
+    expect(again.body).toMatchObject({ status: 'awaiting-approval' });
+    const id = String(again.body['id']);
+    const queue = await bff.fetch<{
+      approvals: { email: string; key: string; registrationId: string }[];
+    }>('GET', '/admin/approvals?flow=cloudsuite-now', { headers: admin });
+    const pending = queue.body.approvals.find((a) => a.email === fields.email)!;
+    expect(pending.registrationId).toBe(id);
+    const rejected = await bff.fetch('POST', `/admin/approvals/${pending.key}/reject`, {
+      headers: admin,
+      json: { flow: 'cloudsuite-now' },
+    });
+    expect(rejected.status).toBe(200);
+    expect((await bff.fetch('GET', `/v1/registrations/${id}`)).body['status']).toBe('rejected');
+  });
+});

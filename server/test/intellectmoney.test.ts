@@ -3,6 +3,8 @@
  * headers as the seed shows, the Sign header, UserToken handling, OperationState mapping, and
  * the generated password kept from logs, the journal and replays.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_STATE_RULES,
@@ -10,6 +12,7 @@ import {
   intellectMoneySign,
 } from '../providers/intellectmoney.ts';
 import { INTELLECTMONEY_SANDBOX } from '../sandbox/intellectmoney.ts';
+import { intellectmoneyContract } from './contract/intellectmoney.ts';
 import {
   demoConfig,
   intellectMoneyFields,
@@ -255,4 +258,107 @@ describe('intellectmoney: wrong credentials', () => {
       }
     },
   );
+});
+
+describe('intellectmoney: the owner named by first name (settings.ownerName)', () => {
+  let bff: Bff;
+  beforeAll(async () => {
+    bff = await startBff({
+      config: {
+        sandbox: { enabled: true },
+        flows: [imFlow('im-first', { ownerName: 'firstName' })],
+      },
+    });
+  });
+  afterAll(() => bff.close());
+
+  it('asks for firstName instead of name, and sends it as FirstName', async () => {
+    const descriptor = await bff.fetch<{ fields: { name: string; required: boolean }[] }>(
+      'GET',
+      '/v1/flows/im-first',
+    );
+    const names = descriptor.body.fields.map((f) => f.name);
+    expect(names).toContain('firstName');
+    expect(names).not.toContain('name');
+    const { name: _full, ...rest } = intellectMoneyFields();
+    const res = await bff.register('im-first', { fields: { ...rest, firstName: 'Борис' } });
+    expect(res.status).toBe(201);
+    const sent = (await bff.sandboxRequests('intellectmoney')).at(-1)!;
+    expect(sent.body['FirstName']).toBe('Борис');
+    const missing = await bff.register('im-first', { fields: rest });
+    expect(missing.body['errors']).toEqual({ firstName: 'required' });
+  });
+});
+
+/**
+ * A stand-in IntellectMoney that answers registerOrganization with the state its e-mail's local
+ * part names (`state-5@…` -> Code 5), for the states the simulator has no reason to produce.
+ */
+describe('intellectmoney: states nothing documents', () => {
+  let stub: Server;
+  let bff: Bff;
+  beforeAll(async () => {
+    stub = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const code = Number(/Email=state-(\d+)/.exec(decodeURIComponent(body))?.[1] ?? 0);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            OperationState: {
+              Code: code,
+              Desc: code ? 'Принята в обработку' : 'Успешно обработана',
+            },
+            OperationId: crypto.randomUUID(),
+            Result: code ? null : { Password: 'x' },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/personal/`;
+    const flow = (id: string, settings: Record<string, unknown> = {}) => {
+      const real = intellectmoneyContract.realFlow(id, baseUrl).flow;
+      return {
+        ...real,
+        phoneCountry: 'RU',
+        settings: { ...(real['settings'] as object), ...settings },
+      };
+    };
+    bff = await startBff({
+      config: {
+        flows: [
+          flow('stub'),
+          flow('stub-rules', { stateRules: [{ code: 5, outcome: 'completed' }] }),
+        ],
+      },
+      env: intellectmoneyContract.realFlow('x', baseUrl).env,
+    });
+  });
+  afterAll(async () => {
+    await bff.close();
+    stub.close();
+  });
+
+  it('a state other than 0 is never a success: 502, an error naming stateRules, outcome unknown', async () => {
+    const res = await bff.register('stub', {
+      fields: intellectMoneyFields({ email: 'state-5@example.ru' }),
+    });
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'provider_unavailable' });
+    const line = bff.logs.findLast((l) => l.includes('OperationState 5'))!;
+    expect(line).toContain('settings.stateRules');
+    expect(JSON.parse(line)).toMatchObject({
+      level: 50,
+      kind: 'bad_response',
+      outcomeUnknown: true,
+    });
+  });
+
+  it('a flow rule that says a state means success makes it one', async () => {
+    const res = await bff.register('stub-rules', {
+      fields: intellectMoneyFields({ email: 'state-5@example.ru' }),
+    });
+    expect(res.status).toBe(201);
+  });
 });
