@@ -130,7 +130,9 @@ describe('CloudSuite', () => {
     await reading('cloudsuite', { duplicateEmail: '409' });
     const fields = cloudsuiteContract.fields();
     expect((await bff.register('cloudsuite', { fields })).status).toBe(201);
-    const again = await bff.register('cloudsuite', { fields: cloudsuiteContract.duplicate(fields).fields });
+    const again = await bff.register('cloudsuite', {
+      fields: cloudsuiteContract.duplicate(fields).fields,
+    });
     expect(again.status).toBe(409);
     expect(again.body['errors']).toEqual({ email: 'already_registered' });
   });
@@ -236,10 +238,14 @@ describe('TiteLive', () => {
     await reading('titelive', { unpublishedRefusals: 'coded' });
     const fields = titeliveContract.fields();
     expect((await bff.register('titelive', { fields })).status).toBe(201);
-    const coded = await bff.register('titelive', { fields: titeliveContract.duplicate(fields).fields });
+    const coded = await bff.register('titelive', {
+      fields: titeliveContract.duplicate(fields).fields,
+    });
     expect(coded.status).toBe(409);
     await reading('titelive', { unpublishedRefusals: 'uncaught' });
-    const uncaught = await bff.register('titelive', { fields: titeliveContract.duplicate(fields).fields });
+    const uncaught = await bff.register('titelive', {
+      fields: titeliveContract.duplicate(fields).fields,
+    });
     expect(uncaught.status).toBe(503);
   });
 });
