@@ -15,11 +15,10 @@ if (process.env['NODE_ENV'] === 'production' && !exposed) {
   process.exit(78);
 }
 const port = Number(process.env['SANDBOX_PORT'] || 8090);
-const host = exposed ? undefined : '127.0.0.1';
 const app = express();
 app.disable('x-powered-by');
 app.use('/sandbox', sandboxRouter());
-app.listen(port, host, () => {
+const started = () => {
   if (exposed) {
     console.error(
       "\n*** SANDBOX IS PUBLIC (ORG_SIGNUP_SANDBOX_PUBLIC=1): anyone who reaches it reads every registrant's details ***\n",
@@ -30,4 +29,6 @@ app.listen(port, host, () => {
     console.log(`  ${id}: http://localhost:${port}/sandbox/${id}${sim.basePath}`);
   }
   console.log('Point a BFF at it with "sandbox": { "url": "http://localhost:' + port + '" }.');
-});
+};
+if (exposed) app.listen(port, started);
+else app.listen(port, '127.0.0.1', started);
