@@ -6,13 +6,27 @@
  * Where SQLite relies on one writer at a time, this store relies on row locks: every write is one
  * statement (a data-modifying CTE writes the history entry with the change it belongs to) or one
  * short transaction holding the row `FOR UPDATE`, and the outbox is claimed with
- * `FOR UPDATE SKIP LOCKED`, so concurrent instances never take the same registration.
+ * `FOR UPDATE SKIP LOCKED`, so concurrent instances never take the same registration (nor the
+ * same webhook delivery).
  * Needs PostgreSQL 13 or later (gen_random_uuid() for the outbox's lease tokens).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { PoolClient } from 'pg';
-import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
+import {
+  checkDeliveries,
+  checkWebhookOutcome,
+  listLimit,
+  msOrNull,
+  parseJson,
+  toClaimedWebhook,
+  toStored,
+  toStoredWebhook,
+  toWebhookStats,
+  type RegistrationRow,
+  type WebhookCountRow,
+  type WebhookRow,
+} from './rows.ts';
 import { HOUR_MS, RELEASED, STEP_DETAIL, stepRefusal, TICKET } from './steps.ts';
 import type {
   BeginResult,
@@ -74,6 +88,31 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE $S.registrations ADD COLUMN form_token_hash TEXT;
    CREATE UNIQUE INDEX registrations_form_token ON $S.registrations (flow_id, form_token_hash)
      WHERE form_token_hash IS NOT NULL;`,
+  // Partners' webhooks, as SQLite's migration 5. `seq` orders ties (one event's endpoints,
+  // written in one millisecond) as SQLite's rowid does.
+  `CREATE TABLE $S.webhook_deliveries (
+     id TEXT NOT NULL,
+     endpoint_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     registration_id TEXT NOT NULL REFERENCES $S.registrations (id),
+     payload TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at BIGINT,
+     lease_until BIGINT,
+     lease_token TEXT,
+     last_http_status INTEGER,
+     last_detail TEXT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     seq BIGINT GENERATED ALWAYS AS IDENTITY,
+     PRIMARY KEY (id, endpoint_id)
+   );
+   CREATE INDEX webhook_deliveries_due ON $S.webhook_deliveries (status, next_attempt_at);
+   CREATE INDEX webhook_deliveries_by_status_created
+     ON $S.webhook_deliveries (status, created_at);
+   CREATE INDEX webhook_deliveries_by_registration
+     ON $S.webhook_deliveries (registration_id, created_at);`,
 ];
 
 /** The index behind `token_used` (its name is what a unique violation reports). */
@@ -198,6 +237,21 @@ export async function openPostgresStore(
 
   const R = `"${schema}".registrations`;
   const E = `"${schema}".registration_events`;
+  const W = `"${schema}".webhook_deliveries`;
+  /**
+   * A CTE writing the deliveries (`$n`: their JSON array) of the change `source` made (its rows
+   * have the registration's `id`; none when the change did not apply), in the statement making
+   * it. The same event for the same endpoint written again stays the one written first.
+   */
+  const webhooksFrom = (source: string, n: number, at: string) => `hooks AS (
+      INSERT INTO ${W} (id, endpoint_id, type, registration_id, payload, status,
+        next_attempt_at, created_at, updated_at)
+      SELECT d.value->>'id', d.value->>'endpointId', d.value->>'type', s.id, d.value->>'payload',
+        'pending', ${at}, ${at}, ${at}
+      FROM ${source} s, json_array_elements($${n}::json) WITH ORDINALITY AS d(value, n)
+      ORDER BY d.n
+      ON CONFLICT (id, endpoint_id) DO NOTHING
+    )`;
   const WITH_LAST_DETAIL = `SELECT r.*, (SELECT e.detail FROM ${E} e
     WHERE e.registration_id = r.id ORDER BY e.at DESC, e.seq DESC LIMIT 1) AS last_detail
     FROM ${R} r`;
@@ -224,7 +278,7 @@ export async function openPostgresStore(
         lease_until = NULL, lease_token = NULL, next_attempt_at = NULL, updated_at = $8::bigint
       WHERE id = $1 AND lease_token = $2
       RETURNING id
-    )
+    ), ${webhooksFrom('done', 11, '$8::bigint')}
     INSERT INTO ${E} (registration_id, at, status, detail)
     SELECT id, $8::bigint, $3::text, $9::text FROM done`;
   const rescheduleSql = `WITH queued AS (
@@ -235,7 +289,7 @@ export async function openPostgresStore(
         lease_until = NULL, lease_token = NULL, updated_at = $8::bigint
       WHERE id = $1 AND lease_token = $2
       RETURNING id
-    )
+    ), ${webhooksFrom('queued', 10, '$8::bigint')}
     INSERT INTO ${E} (registration_id, at, status, detail)
     SELECT id, $8::bigint, 'queued', $9::text FROM queued`;
   // Rows another instance is claiming right now are skipped, not waited for; one it claimed a
@@ -269,17 +323,44 @@ export async function openPostgresStore(
         lease_until = NULL, lease_token = NULL, updated_at = $3::bigint
       WHERE id = $1 AND status = 'failed'
       RETURNING id
-    )
+    ), ${webhooksFrom('queued', 6, '$3::bigint')}
     INSERT INTO ${E} (registration_id, at, status, detail)
     SELECT id, $3::bigint, 'queued', 'operator retry' FROM queued`;
   // A history entry keeps the status the registration has after it. The CTE's update is not
-  // visible to the statement's own SELECT, hence the status taken from the entry first.
+  // visible to the statement's own SELECT, hence the status taken from the entry first. An
+  // unknown registration gets no entry, and no webhook.
   const noteSql = `WITH changed AS (
       UPDATE ${R} SET status = $2::text, updated_at = $3::bigint
       WHERE id = $1 AND $2::text IS NOT NULL
-    )
+    ), known AS (
+      SELECT id FROM ${R} WHERE id = $1
+    ), ${webhooksFrom('known', 5, '$3::bigint')}
     INSERT INTO ${E} (registration_id, at, status, detail)
     SELECT id, $3::bigint, COALESCE($2::text, status), $4::text FROM ${R} WHERE id = $1`;
+  // As claimSql: locked rows are skipped, and one claimed meanwhile no longer matches once locked.
+  const claimWebhooksSql = `WITH due AS (
+      SELECT id, endpoint_id FROM ${W}
+      WHERE status = 'pending' AND next_attempt_at <= $1::bigint
+        AND (lease_until IS NULL OR lease_until < $1::bigint)
+      ORDER BY next_attempt_at, created_at, seq
+      LIMIT $2::bigint
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE ${W} w SET lease_until = $1::bigint + $3::bigint,
+        lease_token = gen_random_uuid()::text, attempts = w.attempts + 1, updated_at = $1::bigint
+      FROM due WHERE w.id = due.id AND w.endpoint_id = due.endpoint_id
+      RETURNING w.*
+    )
+    SELECT * FROM claimed ORDER BY next_attempt_at, created_at, seq`;
+  // A lease token is cleared whenever a delivery leaves `pending`: holding it means pending.
+  const finishWebhookSql = `UPDATE ${W} SET status = $4::text, last_http_status = $5::integer,
+      last_detail = $6::text, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+      updated_at = $7::bigint
+    WHERE id = $1 AND endpoint_id = $2 AND lease_token = $3`;
+  const rescheduleWebhookSql = `UPDATE ${W} SET next_attempt_at = $4::bigint,
+      last_http_status = $5::integer, last_detail = $6::text,
+      lease_until = NULL, lease_token = NULL, updated_at = $7::bigint
+    WHERE id = $1 AND endpoint_id = $2 AND lease_token = $3`;
   // Read under the registration's row lock (reserveStep). "Since the latest resend" in the order
   // entries were written (seq), whatever the writers' clocks.
   const stepFactsSql = `SELECT
@@ -379,7 +460,7 @@ export async function openPostgresStore(
       if (created) return { kind: 'created', id: entry.id, leaseToken, outcomeUnknown: false };
       return fromExisting(entry);
     },
-    finish: (id, leaseToken, outcome) =>
+    finish: async (id, leaseToken, outcome) =>
       changed(finishSql, [
         id,
         leaseToken,
@@ -391,8 +472,9 @@ export async function openPostgresStore(
         Date.now(),
         outcome.detail ?? null,
         outcome.outcomeUnknown ?? false,
+        JSON.stringify(checkDeliveries(id, outcome.webhooks)),
       ]),
-    reschedule: (id, leaseToken, retry) =>
+    reschedule: async (id, leaseToken, retry) =>
       changed(rescheduleSql, [
         id,
         leaseToken,
@@ -403,6 +485,7 @@ export async function openPostgresStore(
         retry.response === undefined ? null : JSON.stringify(retry.response),
         Date.now(),
         retry.detail,
+        JSON.stringify(checkDeliveries(id, retry.webhooks)),
       ]),
     claimDue: async (now, limit, leaseMs): Promise<ClaimedWork[]> =>
       // A negative limit is no limit, as in SQLite (Postgres would refuse it; LIMIT NULL is none).
@@ -419,13 +502,14 @@ export async function openPostgresStore(
         leaseToken: row.lease_token!,
         createdAt: new Date(Number(row.created_at)),
       })),
-    requeue: (id, deadlineAt, answer) =>
+    requeue: async (id, deadlineAt, answer, webhooks) =>
       changed(requeueSql, [
         id,
         deadlineAt,
         Date.now(),
         answer.httpStatus,
         JSON.stringify(answer.response),
+        JSON.stringify(checkDeliveries(id, webhooks)),
       ]),
     get: async (id) => toStored(await one(`${WITH_LAST_DETAIL} WHERE r.id = $1`, [id])),
     hasKey: async (flowId, key) =>
@@ -446,7 +530,7 @@ export async function openPostgresStore(
         params.push(query.flowId);
         where.push(`r.flow_id = $${params.length}`);
       }
-      params.push(Math.min(Math.max(query.limit ?? 50, 1), 500));
+      params.push(listLimit(query.limit));
       const sql = `${WITH_LAST_DETAIL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY r.created_at DESC LIMIT $${params.length}`;
       return (await pool.query<RegistrationRow>(sql, params)).rows.map((row) => toStored(row)!);
@@ -470,7 +554,13 @@ export async function openPostgresStore(
         ),
       ),
     note: async (id, entry) => {
-      await pool.query(noteSql, [id, entry.status ?? null, Date.now(), entry.detail]);
+      await pool.query(noteSql, [
+        id,
+        entry.status ?? null,
+        Date.now(),
+        entry.detail,
+        JSON.stringify(checkDeliveries(id, entry.webhooks)),
+      ]);
     },
     history: async (id, detail, since): Promise<HistoryCount> => {
       const { count, first, last } = (
@@ -523,6 +613,65 @@ export async function openPostgresStore(
         [id, ticket, RELEASED, STEP_DETAIL.verify, STEP_DETAIL.resend],
       );
     },
+    claimWebhooks: async (now, limit, leaseMs) =>
+      // A negative limit is no limit, as in SQLite (see claimDue).
+      (
+        await pool.query<WebhookRow>(claimWebhooksSql, [now, limit < 0 ? null : limit, leaseMs])
+      ).rows.map(toClaimedWebhook),
+    finishWebhook: async (key, leaseToken, outcome) => {
+      checkWebhookOutcome(outcome);
+      return changed(finishWebhookSql, [
+        key.id,
+        key.endpointId,
+        leaseToken,
+        outcome.status,
+        outcome.httpStatus ?? null,
+        outcome.detail,
+        Date.now(),
+      ]);
+    },
+    rescheduleWebhook: (key, leaseToken, retry) =>
+      changed(rescheduleWebhookSql, [
+        key.id,
+        key.endpointId,
+        leaseToken,
+        retry.nextAttemptAt,
+        retry.httpStatus ?? null,
+        retry.detail,
+        Date.now(),
+      ]),
+    replayWebhook: async (id, endpointId) =>
+      (
+        await pool.query(
+          `UPDATE ${W} SET status = 'pending', next_attempt_at = $3::bigint, updated_at = $3::bigint
+           WHERE id = $1 AND ($2::text IS NULL OR endpoint_id = $2) AND status <> 'pending'`,
+          [id, endpointId ?? null, Date.now()],
+        )
+      ).rowCount ?? 0,
+    listWebhooks: async (query) => {
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (query.status) {
+        params.push(query.status);
+        where.push(`status = $${params.length}`);
+      }
+      if (query.registrationId) {
+        params.push(query.registrationId);
+        where.push(`registration_id = $${params.length}`);
+      }
+      params.push(listLimit(query.limit));
+      const sql = `SELECT * FROM ${W} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, seq DESC LIMIT $${params.length}`;
+      return (await pool.query<WebhookRow>(sql, params)).rows.map(toStoredWebhook);
+    },
+    webhookStats: async () =>
+      toWebhookStats(
+        (
+          await pool.query<WebhookCountRow>(
+            `SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM ${W} GROUP BY status`,
+          )
+        ).rows,
+      ),
     ping: async () => {
       await pool.query('SELECT 1');
     },

@@ -1,9 +1,18 @@
 /**
- * The `registrations` row both stores read, and its mapping to `StoredRegistration`: one place,
- * so SQLite and Postgres cannot drift apart. SQLite returns times as numbers; pg returns BIGINT
- * as text (it may not fit a JS number; ms-epoch times do), hence `Number()` on every time.
+ * The `registrations` and `webhook_deliveries` rows both stores read, and their mappings to the
+ * interface's types: one place, so SQLite and Postgres cannot drift apart. SQLite returns times
+ * as numbers; pg returns BIGINT as text (it may not fit a JS number; ms-epoch times do), hence
+ * `Number()` on every time.
  */
-import type { StoredRegistration } from './types.ts';
+import {
+  WEBHOOK_EVENT_TYPES,
+  type ClaimedWebhook,
+  type NewWebhookDelivery,
+  type StoredRegistration,
+  type StoredWebhook,
+  type WebhookOutcome,
+  type WebhookStats,
+} from './types.ts';
 
 type Time = number | string;
 
@@ -52,4 +61,99 @@ export function toStored(row: RegistrationRow | undefined): StoredRegistration |
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };
+}
+
+export interface WebhookRow {
+  id: string;
+  endpoint_id: string;
+  type: string;
+  registration_id: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: Time | null;
+  lease_until: Time | null;
+  lease_token: string | null;
+  last_http_status: number | null;
+  last_detail: string | null;
+  created_at: Time;
+  updated_at: Time;
+}
+
+const delivery = (row: WebhookRow): NewWebhookDelivery => ({
+  id: row.id,
+  endpointId: row.endpoint_id,
+  type: row.type as NewWebhookDelivery['type'],
+  registrationId: row.registration_id,
+  payload: row.payload,
+});
+
+export const toClaimedWebhook = (row: WebhookRow): ClaimedWebhook => ({
+  ...delivery(row),
+  attempts: row.attempts,
+  createdAt: new Date(Number(row.created_at)),
+  leaseToken: row.lease_token!,
+});
+
+export function toStoredWebhook(row: WebhookRow): StoredWebhook {
+  const next = msOrNull(row.next_attempt_at);
+  return {
+    ...delivery(row),
+    status: row.status as StoredWebhook['status'],
+    attempts: row.attempts,
+    lastHttpStatus: row.last_http_status,
+    lastDetail: row.last_detail,
+    nextAttemptAt: next === null ? null : new Date(next),
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+/** One status's count (a number in SQLite, BIGINT text from pg) and its oldest `created_at`. */
+export interface WebhookCountRow {
+  status: string;
+  n: number | string;
+  oldest: Time | null;
+}
+
+export function toWebhookStats(rows: readonly WebhookCountRow[]): WebhookStats {
+  const stats: WebhookStats = { delivered: 0, failed: 0, pending: 0, oldestPendingCreatedAt: null };
+  for (const { status, n, oldest } of rows) {
+    if (status === 'delivered' || status === 'failed') stats[status] = Number(n);
+    if (status === 'pending') {
+      stats.pending = Number(n);
+      stats.oldestPendingCreatedAt = msOrNull(oldest);
+    }
+  }
+  return stats;
+}
+
+/** `list` and `listWebhooks`: default 50, at least 1, at most 500. */
+export const listLimit = (limit: number | undefined): number =>
+  Math.min(Math.max(limit ?? 50, 1), 500);
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(WEBHOOK_EVENT_TYPES);
+
+/**
+ * Refuses (throws) deliveries that cannot belong to the change of registration `id`, before
+ * anything is written: a delivery is only ever written with the change that caused it.
+ */
+export function checkDeliveries(
+  id: string,
+  webhooks: readonly NewWebhookDelivery[] | undefined,
+): readonly NewWebhookDelivery[] {
+  for (const hook of webhooks ?? []) {
+    if (hook.registrationId !== id) {
+      throw new Error(`webhook ${hook.id} is for registration ${hook.registrationId}, not ${id}`);
+    }
+    if (!EVENT_TYPES.has(hook.type)) throw new Error(`webhook ${hook.id} has no known type`);
+  }
+  return webhooks ?? [];
+}
+
+/** A final status other than these would leave a delivery pending and never due. */
+export function checkWebhookOutcome(outcome: WebhookOutcome): void {
+  if (outcome.status !== 'delivered' && outcome.status !== 'failed') {
+    throw new Error(`a webhook cannot be finished as ${String(outcome.status)}`);
+  }
 }

@@ -9,7 +9,20 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkpointInBackground } from './sqlite-checkpoints.ts';
-import { msOrNull, parseJson, toStored, type RegistrationRow } from './rows.ts';
+import {
+  checkDeliveries,
+  checkWebhookOutcome,
+  listLimit,
+  msOrNull,
+  parseJson,
+  toClaimedWebhook,
+  toStored,
+  toStoredWebhook,
+  toWebhookStats,
+  type RegistrationRow,
+  type WebhookCountRow,
+  type WebhookRow,
+} from './rows.ts';
 import { HOUR_MS, RELEASED, STEP_DETAIL, stepRefusal, TICKET } from './steps.ts';
 import type {
   BeginResult,
@@ -17,6 +30,7 @@ import type {
   HistoryCount,
   ListQuery,
   NewRegistration,
+  NewWebhookDelivery,
   OutboxStats,
   Outcome,
   StepKind,
@@ -62,6 +76,29 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE registrations ADD COLUMN form_token_hash TEXT;
    CREATE UNIQUE INDEX registrations_form_token ON registrations (flow_id, form_token_hash)
      WHERE form_token_hash IS NOT NULL;`,
+  // Partners' webhooks, one row per event and endpoint. Listing ties (one event's endpoints,
+  // written in one millisecond) are ordered by rowid.
+  `CREATE TABLE webhook_deliveries (
+     id TEXT NOT NULL,
+     endpoint_id TEXT NOT NULL,
+     type TEXT NOT NULL,
+     registration_id TEXT NOT NULL REFERENCES registrations(id),
+     payload TEXT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER,
+     lease_until INTEGER,
+     lease_token TEXT,
+     last_http_status INTEGER,
+     last_detail TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (id, endpoint_id)
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+   CREATE INDEX webhook_deliveries_by_status_created ON webhook_deliveries (status, created_at);
+   CREATE INDEX webhook_deliveries_by_registration
+     ON webhook_deliveries (registration_id, created_at);`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -251,10 +288,62 @@ export function openSqliteStore(path: string): Store {
        WHERE registration_id = ? AND detail = '${STEP_DETAIL.resend}' AND at > ? ORDER BY at`,
     )
     .pluck();
+  // The same event for the same endpoint written again stays the one delivery written first.
+  const insertWebhook = db.prepare(
+    `INSERT INTO webhook_deliveries (id, endpoint_id, type, registration_id, payload, status,
+       next_attempt_at, created_at, updated_at)
+     VALUES (@id, @endpointId, @type, @registrationId, @payload, 'pending', @now, @now, @now)
+     ON CONFLICT (id, endpoint_id) DO NOTHING`,
+  );
+  const dueWebhooks = db.prepare<[number, number, number], WebhookRow>(
+    `SELECT * FROM webhook_deliveries
+     WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+     ORDER BY next_attempt_at, created_at, rowid LIMIT ?`,
+  );
+  const leaseWebhook = db.prepare<{
+    id: string;
+    endpointId: string;
+    leaseUntil: number;
+    leaseToken: string;
+    now: number;
+  }>(
+    `UPDATE webhook_deliveries SET lease_until = @leaseUntil, lease_token = @leaseToken,
+       attempts = attempts + 1, updated_at = @now
+     WHERE id = @id AND endpoint_id = @endpointId`,
+  );
+  // A lease token is cleared whenever a delivery leaves `pending`: holding it means pending.
+  const finishWebhookRow = db.prepare(
+    `UPDATE webhook_deliveries SET status = @status, last_http_status = @httpStatus,
+       last_detail = @detail, next_attempt_at = NULL, lease_until = NULL, lease_token = NULL,
+       updated_at = @now
+     WHERE id = @id AND endpoint_id = @endpointId AND lease_token = @leaseToken`,
+  );
+  const rescheduleWebhookRow = db.prepare(
+    `UPDATE webhook_deliveries SET next_attempt_at = @nextAttemptAt,
+       last_http_status = @httpStatus, last_detail = @detail,
+       lease_until = NULL, lease_token = NULL, updated_at = @now
+     WHERE id = @id AND endpoint_id = @endpointId AND lease_token = @leaseToken`,
+  );
+  const replayWebhookRows = db.prepare(
+    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now
+     WHERE id = @id AND (@endpointId IS NULL OR endpoint_id = @endpointId)
+       AND status <> 'pending'`,
+  );
+  const webhookCounts = db.prepare<[], WebhookCountRow>(
+    `SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM webhook_deliveries
+     GROUP BY status`,
+  );
   const releaseEvent = db.prepare<[string, string, bigint, string, string]>(
     `UPDATE registration_events SET detail = detail || ?
      WHERE registration_id = ? AND rowid = ? AND detail IN (?, ?)`,
   );
+
+  // Inside the transaction (or savepoint) of the change that caused them, once it applied.
+  const writeWebhooks = (webhooks: readonly NewWebhookDelivery[], now: number): void => {
+    for (const { id, endpointId, type, registrationId, payload } of webhooks) {
+      insertWebhook.run({ id, endpointId, type, registrationId, payload, now });
+    }
+  };
 
   const fromExisting = (row: RegistrationRow, entry: NewRegistration): BeginResult => {
     if (row.request_hash !== entry.requestHash) return { kind: 'key_reused' };
@@ -341,8 +430,9 @@ export function openSqliteStore(path: string): Store {
     }),
   );
 
-  // Runs in its own savepoint (groupCommit).
+  // Runs in its own savepoint (groupCommit): its webhooks stand or fall with it.
   const finishRegistration = (id: string, leaseToken: string, outcome: Outcome): boolean => {
+    const webhooks = checkDeliveries(id, outcome.webhooks);
     const now = Date.now();
     const changed = finishRow.run({
       id,
@@ -355,9 +445,26 @@ export function openSqliteStore(path: string): Store {
       outcomeUnknown: outcome.outcomeUnknown ? 1 : 0,
       now,
     }).changes;
-    if (changed) event.run(id, now, outcome.status, outcome.detail ?? null);
+    if (changed) {
+      event.run(id, now, outcome.status, outcome.detail ?? null);
+      writeWebhooks(webhooks, now);
+    }
     return changed === 1;
   };
+
+  const claimWebhooks = db.transaction((now: number, limit: number, leaseMs: number) =>
+    dueWebhooks.all(now, now, limit).map((row) => {
+      const leaseToken = randomUUID();
+      leaseWebhook.run({
+        id: row.id,
+        endpointId: row.endpoint_id,
+        leaseUntil: now + leaseMs,
+        leaseToken,
+        now,
+      });
+      return toClaimedWebhook({ ...row, attempts: row.attempts + 1, lease_token: leaseToken });
+    }),
+  );
 
   const reserve = db.transaction(
     (id: string, kind: StepKind, now: number, limits: StepLimits): StepReservation => {
@@ -382,6 +489,7 @@ export function openSqliteStore(path: string): Store {
       settle(() =>
         db
           .transaction(() => {
+            const webhooks = checkDeliveries(id, retry.webhooks);
             const now = Date.now();
             const changed = rescheduleRow.run({
               id,
@@ -393,16 +501,20 @@ export function openSqliteStore(path: string): Store {
               response: retry.response === undefined ? null : JSON.stringify(retry.response),
               now,
             }).changes;
-            if (changed) event.run(id, now, 'queued', retry.detail);
+            if (changed) {
+              event.run(id, now, 'queued', retry.detail);
+              writeWebhooks(webhooks, now);
+            }
             return changed === 1;
           })
           .immediate(),
       ),
     claimDue: (now, limit, leaseMs) => settle(() => claim.immediate(now, limit, leaseMs)),
-    requeue: (id, deadlineAt, answer) =>
+    requeue: (id, deadlineAt, answer, hooks) =>
       settle(() =>
         db
           .transaction(() => {
+            const webhooks = checkDeliveries(id, hooks);
             const now = Date.now();
             const response = JSON.stringify(answer.response);
             const changed = requeueRow.run(
@@ -413,7 +525,10 @@ export function openSqliteStore(path: string): Store {
               now,
               id,
             ).changes;
-            if (changed) event.run(id, now, 'queued', 'operator retry');
+            if (changed) {
+              event.run(id, now, 'queued', 'operator retry');
+              writeWebhooks(webhooks, now);
+            }
             return changed === 1;
           })
           .immediate(),
@@ -432,7 +547,7 @@ export function openSqliteStore(path: string): Store {
           where.push('r.flow_id = ?');
           params.push(query.flowId);
         }
-        const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+        const limit = listLimit(query.limit);
         const sql = `${WITH_LAST_DETAIL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY r.created_at DESC LIMIT ${limit}`;
         return (db.prepare(sql).all(...params) as RegistrationRow[]).map((row) => toStored(row)!);
@@ -447,9 +562,11 @@ export function openSqliteStore(path: string): Store {
       settle(() =>
         db
           .transaction(() => {
+            const webhooks = checkDeliveries(id, entry.webhooks);
             const now = Date.now();
             if (entry.status) setStatus.run(entry.status, now, id);
-            noteEvent.run(now, entry.detail, id);
+            // No entry is written for an unknown registration, and so no webhook either.
+            if (noteEvent.run(now, entry.detail, id).changes) writeWebhooks(webhooks, now);
           })
           .immediate(),
       ),
@@ -461,6 +578,61 @@ export function openSqliteStore(path: string): Store {
         if (!TICKET.test(ticket)) return;
         releaseEvent.run(RELEASED, id, BigInt(ticket), STEP_DETAIL.verify, STEP_DETAIL.resend);
       }),
+    // IMMEDIATE: the write lock is taken before reading what is due, so no other process (nor
+    // another call of this one) leases the same deliveries.
+    claimWebhooks: (now, limit, leaseMs) =>
+      settle(() => claimWebhooks.immediate(now, limit, leaseMs)),
+    finishWebhook: (key, leaseToken, outcome) =>
+      commit(() => {
+        checkWebhookOutcome(outcome);
+        return (
+          finishWebhookRow.run({
+            id: key.id,
+            endpointId: key.endpointId,
+            leaseToken,
+            status: outcome.status,
+            httpStatus: outcome.httpStatus ?? null,
+            detail: outcome.detail,
+            now: Date.now(),
+          }).changes === 1
+        );
+      }),
+    rescheduleWebhook: (key, leaseToken, retry) =>
+      commit(
+        () =>
+          rescheduleWebhookRow.run({
+            id: key.id,
+            endpointId: key.endpointId,
+            leaseToken,
+            nextAttemptAt: retry.nextAttemptAt,
+            httpStatus: retry.httpStatus ?? null,
+            detail: retry.detail,
+            now: Date.now(),
+          }).changes === 1,
+      ),
+    replayWebhook: (id, endpointId) =>
+      settle(
+        () =>
+          replayWebhookRows.run({ id, endpointId: endpointId ?? null, now: Date.now() }).changes,
+      ),
+    listWebhooks: (query) =>
+      settle(() => {
+        const where: string[] = [];
+        const params: string[] = [];
+        if (query.status) {
+          where.push('status = ?');
+          params.push(query.status);
+        }
+        if (query.registrationId) {
+          where.push('registration_id = ?');
+          params.push(query.registrationId);
+        }
+        const sql = `SELECT * FROM webhook_deliveries
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY created_at DESC, rowid DESC LIMIT ${listLimit(query.limit)}`;
+        return (db.prepare(sql).all(...params) as WebhookRow[]).map(toStoredWebhook);
+      }),
+    webhookStats: () => settle(() => toWebhookStats(webhookCounts.all())),
     ping: () => settle(() => void db.prepare('SELECT 1').get()),
     close: async () => {
       await checkpoints?.stop();

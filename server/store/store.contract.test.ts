@@ -25,11 +25,14 @@ import { MIGRATIONS as SQLITE_MIGRATIONS, openSqliteStore } from './sqlite.ts';
 import type {
   BeginResult,
   NewRegistration,
+  NewWebhookDelivery,
   Retry,
   StepKind,
   StepLimits,
   StepReservation,
   Store,
+  StoredWebhook,
+  WebhookEventType,
 } from './types.ts';
 
 const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -48,6 +51,8 @@ interface Backend {
   shared: boolean;
   /** Every migration version, as recorded once all are applied. */
   versions: number[];
+  /** The last migration version of the release before each feature (for `older`). */
+  before: { formTokens: number; webhooks: number };
   setup(): Promise<void>;
   teardown(): Promise<void>;
   blank(): Blank;
@@ -69,7 +74,8 @@ function sqliteMemory(): Backend {
   return {
     name: 'sqlite :memory:',
     shared: false,
-    versions: [1, 2, 3, 4],
+    versions: [1, 2, 3, 4, 5],
+    before: { formTokens: 3, webhooks: 4 },
     setup: async () => {},
     teardown: async () => {},
     blank: () => ({
@@ -98,7 +104,8 @@ function sqliteFile(): Backend {
   return {
     name: 'sqlite file',
     shared: true,
-    versions: [1, 2, 3, 4],
+    versions: [1, 2, 3, 4, 5],
+    before: { formTokens: 3, webhooks: 4 },
     setup: async () => {
       dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
     },
@@ -155,7 +162,8 @@ function postgres(): Backend {
   return {
     name: 'postgres',
     shared: true,
-    versions: [1, 2],
+    versions: [1, 2, 3],
+    before: { formTokens: 1, webhooks: 2 },
     setup: async () => {
       const client = new pg.Client({
         connectionString: POSTGRES_URL,
@@ -1445,6 +1453,504 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
     });
   });
 
+  describe('webhooks', () => {
+    /** One event (one id) for each of `endpoints`. */
+    const event = (
+      registrationId: string,
+      type: WebhookEventType = 'registration.completed',
+      endpoints = ['ep-a', 'ep-b'],
+      payload = JSON.stringify({ type, data: { id: registrationId } }),
+    ): NewWebhookDelivery[] => {
+      const id = `msg_${randomUUID().replaceAll('-', '')}`;
+      return endpoints.map((endpointId) => ({ id, endpointId, type, registrationId, payload }));
+    };
+    const all = () => store.listWebhooks({ limit: 500 });
+    const claimHooks = (at: number, limit = 10, leaseMs = LEASE, on: Store = store) =>
+      on.claimWebhooks(at, limit, leaseMs);
+    const keys = (hooks: { id: string; endpointId: string }[]) =>
+      hooks.map((h) => `${h.id}/${h.endpointId}`);
+    /** One delivery, written by a note now and claimed at `at`. */
+    async function claimedHook(at = now()) {
+      const reg = await begun();
+      const [hook] = event(reg.id, 'registration.completed', ['ep-a']);
+      await store.note(reg.id, { detail: 'x', webhooks: [hook!] });
+      const claimed = await claimHooks(at);
+      expect(keys(claimed)).toEqual(keys([hook!]));
+      return claimed[0]!;
+    }
+    const stored = async (key: { id: string; endpointId: string }) =>
+      (await all()).find((h) => h.id === key.id && h.endpointId === key.endpointId);
+
+    it('writes them with finish: pending, due now, their payload byte for byte', async () => {
+      const reg = await begun();
+      tick(250);
+      const payload = JSON.stringify({
+        z: 'last first',
+        type: 'registration.completed',
+        data: { name: 'Zoë 日本 \u0000', nested: { b: 2, a: 1 } },
+      });
+      const hooks = event(reg.id, 'registration.completed', ['ep-a', 'ep-b'], payload);
+      expect(
+        await store.finish(reg.id, reg.leaseToken, {
+          status: 'completed',
+          httpStatus: 201,
+          response: {},
+          webhooks: hooks,
+        }),
+      ).toBe(true);
+      const pending = (endpointId: string): StoredWebhook => ({
+        id: hooks[0]!.id,
+        endpointId,
+        type: 'registration.completed',
+        registrationId: reg.id,
+        payload,
+        status: 'pending',
+        attempts: 0,
+        lastHttpStatus: null,
+        lastDetail: null,
+        nextAttemptAt: new Date(T0 + 250),
+        createdAt: new Date(T0 + 250),
+        updatedAt: new Date(T0 + 250),
+      });
+      // Newest first; one event's endpoints, written in one millisecond, the last written first.
+      expect(await store.listWebhooks({})).toEqual([pending('ep-b'), pending('ep-a')]);
+      expect(await claimHooks(T0 + 249)).toEqual([]);
+      tick(10);
+      const claimed = await claimHooks(T0 + 260);
+      expect(claimed).toEqual(
+        ['ep-a', 'ep-b'].map((endpointId) => ({
+          id: hooks[0]!.id,
+          endpointId,
+          type: 'registration.completed',
+          registrationId: reg.id,
+          payload,
+          attempts: 1,
+          createdAt: new Date(T0 + 250),
+          leaseToken: expect.any(String),
+        })),
+      );
+      expect(claimed[0]!.payload).toBe(payload);
+      expect(claimed[0]!.leaseToken).not.toBe(claimed[1]!.leaseToken);
+      expect(await store.listWebhooks({})).toMatchObject([
+        { endpointId: 'ep-b', status: 'pending', attempts: 1, updatedAt: new Date(T0 + 260) },
+        { endpointId: 'ep-a', status: 'pending', attempts: 1, updatedAt: new Date(T0 + 260) },
+      ]);
+    });
+
+    it('writes them with reschedule, note and requeue, each with its change', async () => {
+      const reg = await begun();
+      const queuedHooks = event(reg.id, 'registration.queued');
+      await store.reschedule(reg.id, reg.leaseToken, retry({ webhooks: queuedHooks }));
+      const work = await claimOne(T0);
+      const failedHooks = event(reg.id, 'registration.failed', ['ep-a']);
+      await store.finish(reg.id, work.leaseToken, {
+        status: 'failed',
+        httpStatus: 503,
+        webhooks: failedHooks,
+      });
+      tick();
+      const requeuedHooks = event(reg.id, 'registration.queued', ['ep-b']);
+      expect(await store.requeue(reg.id, T0 + 999_999, QUEUED(reg.id), requeuedHooks)).toBe(true);
+      const done = await claimOne(T0 + 1);
+      await store.finish(reg.id, done.leaseToken, {
+        status: 'awaiting-approval',
+        httpStatus: 202,
+        response: {},
+      });
+      tick();
+      const verifiedHooks = event(reg.id, 'registration.verified', ['ep-a']);
+      await store.note(reg.id, { detail: 'verified', webhooks: verifiedHooks });
+      const completedHooks = event(reg.id, 'registration.completed', ['ep-c']);
+      await store.note(reg.id, {
+        detail: 'approved',
+        status: 'completed',
+        webhooks: completedHooks,
+      });
+      expect((await store.get(reg.id))?.status).toBe('completed');
+      expect(keys(await store.listWebhooks({ registrationId: reg.id }))).toEqual(
+        keys(
+          [
+            ...queuedHooks,
+            ...failedHooks,
+            ...requeuedHooks,
+            ...verifiedHooks,
+            ...completedHooks,
+          ].reverse(),
+        ),
+      );
+      expect((await all()).map((h) => [h.type, h.createdAt.getTime()])).toEqual([
+        ['registration.completed', T0 + 2],
+        ['registration.verified', T0 + 2],
+        ['registration.queued', T0 + 1],
+        ['registration.failed', T0],
+        ['registration.queued', T0],
+        ['registration.queued', T0],
+      ]);
+      expect(await claimHooks(T0 + 2, 100)).toHaveLength(6);
+    });
+
+    it('writes none when the change does not apply', async () => {
+      const reg = await begun({ leaseMs: 1_000 });
+      // A finish or reschedule whose lease no longer holds: taken over by the outbox.
+      const work = await claimOne(T0 + 1_001);
+      expect(
+        await store.finish(reg.id, reg.leaseToken, {
+          status: 'completed',
+          webhooks: event(reg.id),
+        }),
+      ).toBe(false);
+      expect(
+        await store.reschedule(
+          reg.id,
+          reg.leaseToken,
+          retry({ webhooks: event(reg.id, 'registration.queued') }),
+        ),
+      ).toBe(false);
+      // A requeue of a registration that has not failed; a note of an unknown one.
+      expect(
+        await store.requeue(reg.id, T0 + 1, QUEUED(reg.id), event(reg.id, 'registration.queued')),
+      ).toBe(false);
+      const unknown = randomUUID();
+      await store.note(unknown, { detail: 'verified', webhooks: event(unknown) });
+      expect(await all()).toEqual([]);
+      expect(await store.webhookStats(T0)).toEqual({
+        delivered: 0,
+        failed: 0,
+        pending: 0,
+        oldestPendingCreatedAt: null,
+      });
+      // The holder whose lease does hold writes them.
+      expect(
+        await store.finish(reg.id, work.leaseToken, {
+          status: 'completed',
+          webhooks: event(reg.id),
+        }),
+      ).toBe(true);
+      expect(await all()).toHaveLength(2);
+    });
+
+    it('refuses a delivery of another registration or type, writing nothing with it', async () => {
+      const a = await begun();
+      const b = await begun();
+      const foreign = event(a.id);
+      const unknownType = event(b.id).map((h) => ({ ...h, type: 'registration.x' }) as never);
+      // One tick: SQLite commits these in one transaction; the refused one undoes only itself.
+      const results = await Promise.allSettled([
+        store.finish(b.id, b.leaseToken, { status: 'completed', webhooks: foreign }),
+        store.finish(a.id, a.leaseToken, { status: 'completed', webhooks: event(a.id) }),
+        store.note(b.id, { detail: 'odd', webhooks: unknownType }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
+      expect(await store.get(b.id)).toMatchObject({ status: 'pending', lastDetail: null });
+      expect((await all()).map((h) => h.registrationId)).toEqual([a.id, a.id]);
+      // b's lease still holds.
+      expect(await store.finish(b.id, b.leaseToken, { status: 'completed' })).toBe(true);
+      await expect(
+        store.reschedule(a.id, a.leaseToken, retry({ webhooks: event(b.id) })),
+      ).rejects.toThrow(/registration/);
+      await expect(
+        store.requeue(a.id, T0 + 1, QUEUED(a.id), event(b.id, 'registration.queued')),
+      ).rejects.toThrow(/registration/);
+      expect(await all()).toHaveLength(2);
+    });
+
+    it('keeps the first of one event written twice for one endpoint', async () => {
+      const reg = await begun();
+      const [first] = event(reg.id, 'registration.verified', ['ep-a'], '{"n":1}');
+      const twice = { ...first!, payload: '{"n":2}' };
+      await store.note(reg.id, { detail: 'verified', webhooks: [first!, twice] });
+      await store.note(reg.id, {
+        detail: 'verified',
+        webhooks: [{ ...first!, payload: '{"n":3}' }],
+      });
+      expect((await all()).map((h) => h.payload)).toEqual(['{"n":1}']);
+      // The history entries are written all the same.
+      expect((await store.history(reg.id, 'verified', 0)).count).toBe(2);
+    });
+
+    it('claims due deliveries only, those due longest first, at most `limit`', async () => {
+      const order: string[] = [];
+      for (const n of [3, 1, 2]) {
+        const hook = await claimedHook(T0);
+        expect(
+          await store.rescheduleWebhook(hook, hook.leaseToken, {
+            nextAttemptAt: T0 + 100 * n,
+            detail: 'timeout',
+          }),
+        ).toBe(true);
+        order[n] = `${hook.id}/${hook.endpointId}`;
+      }
+      tick();
+      const fresh = await begun();
+      const later = event(fresh.id); // due at T0 + 1, written after the others
+      await store.note(fresh.id, { detail: 'x', webhooks: later });
+      expect(await claimHooks(T0)).toEqual([]);
+      expect(keys(await claimHooks(T0 + 1_000, 2))).toEqual(keys(later));
+      expect(keys(await claimHooks(T0 + 1_000, 2))).toEqual([order[1], order[2]]);
+      expect(keys(await claimHooks(T0 + 1_000, 2))).toEqual([order[3]]);
+      expect(await claimHooks(T0 + 1_000)).toEqual([]);
+    });
+
+    it('leaves a leased delivery alone, and takes it back when its sender dies', async () => {
+      const first = await claimedHook(T0);
+      expect(await claimHooks(T0 + LEASE)).toEqual([]);
+      const second = (await claimHooks(T0 + LEASE + 1))[0]!;
+      expect(second).toMatchObject({ id: first.id, endpointId: first.endpointId, attempts: 2 });
+      expect(second.leaseToken).not.toBe(first.leaseToken);
+      const outcome = { status: 'delivered', httpStatus: 200, detail: 'ok' } as const;
+      expect(await store.finishWebhook(first, first.leaseToken, outcome)).toBe(false);
+      expect(
+        await store.rescheduleWebhook(first, first.leaseToken, { nextAttemptAt: T0, detail: 'x' }),
+      ).toBe(false);
+      expect(await stored(first)).toMatchObject({ status: 'pending', attempts: 2 });
+      expect(await store.finishWebhook(second, second.leaseToken, outcome)).toBe(true);
+    });
+
+    it('finishes a claimed delivery for good; a stale lease changes nothing', async () => {
+      const hook = await claimedHook(T0);
+      const before = await stored(hook);
+      tick(40);
+      const key = { id: hook.id, endpointId: hook.endpointId };
+      for (const [k, token] of [
+        [key, randomUUID()],
+        [{ ...key, endpointId: 'ep-z' }, hook.leaseToken],
+        [{ ...key, id: 'msg_unknown' }, hook.leaseToken],
+      ] as const) {
+        expect(
+          await store.finishWebhook(k, token, { status: 'failed', httpStatus: 410, detail: 'x' }),
+        ).toBe(false);
+        expect(
+          await store.rescheduleWebhook(k, token, { nextAttemptAt: T0 + 1, detail: 'x' }),
+        ).toBe(false);
+      }
+      expect(await stored(hook)).toEqual(before);
+      expect(
+        await store.finishWebhook(key, hook.leaseToken, {
+          status: 'delivered',
+          httpStatus: 204,
+          detail: 'ok',
+        }),
+      ).toBe(true);
+      expect(await stored(hook)).toEqual({
+        ...before,
+        status: 'delivered',
+        attempts: 1,
+        lastHttpStatus: 204,
+        lastDetail: 'ok',
+        nextAttemptAt: null,
+        updatedAt: new Date(T0 + 40),
+      });
+      // Final: the token is spent, and it is never due again.
+      expect(
+        await store.finishWebhook(key, hook.leaseToken, { status: 'failed', detail: 'again' }),
+      ).toBe(false);
+      expect(
+        await store.rescheduleWebhook(key, hook.leaseToken, { nextAttemptAt: T0, detail: 'x' }),
+      ).toBe(false);
+      expect(await claimHooks(T0 + 86_400_000 * 4)).toEqual([]);
+
+      const refused = await claimedHook();
+      expect(
+        await store.finishWebhook(refused, refused.leaseToken, {
+          status: 'failed',
+          httpStatus: 410,
+          detail: 'gone',
+        }),
+      ).toBe(true);
+      expect(await stored(refused)).toMatchObject({
+        status: 'failed',
+        lastHttpStatus: 410,
+        lastDetail: 'gone',
+        nextAttemptAt: null,
+      });
+      // Past its deadline, with no answer at all.
+      const late = await claimedHook();
+      await store.finishWebhook(late, late.leaseToken, { status: 'failed', detail: 'deadline' });
+      expect(await stored(late)).toMatchObject({ status: 'failed', lastHttpStatus: null });
+      await expect(
+        store.finishWebhook(late, late.leaseToken, { status: 'pending' as never, detail: 'x' }),
+      ).rejects.toThrow();
+    });
+
+    it('reschedules: the lease released, due again then, the latest answer kept', async () => {
+      const hook = await claimedHook(T0);
+      tick(5);
+      expect(
+        await store.rescheduleWebhook(hook, hook.leaseToken, {
+          nextAttemptAt: T0 + 60_000,
+          httpStatus: 429,
+          detail: 'http_429',
+        }),
+      ).toBe(true);
+      expect(await stored(hook)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastHttpStatus: 429,
+        lastDetail: 'http_429',
+        nextAttemptAt: new Date(T0 + 60_000),
+        updatedAt: new Date(T0 + 5),
+      });
+      // The lease is released: the same token cannot write again.
+      expect(
+        await store.finishWebhook(hook, hook.leaseToken, { status: 'delivered', detail: 'ok' }),
+      ).toBe(false);
+      expect(await claimHooks(T0 + 59_999)).toEqual([]);
+      const again = (await claimHooks(T0 + 60_000))[0]!;
+      expect(again).toMatchObject({ id: hook.id, attempts: 2 });
+      // A timeout has no answer: none is shown, not the one before.
+      await store.rescheduleWebhook(again, again.leaseToken, {
+        nextAttemptAt: T0 + 120_000,
+        detail: 'timeout',
+      });
+      expect(await stored(hook)).toMatchObject({ lastHttpStatus: null, lastDetail: 'timeout' });
+    });
+
+    it('never hands the same delivery to two concurrent claims', async () => {
+      const claimers = [store, store, await peer(), await peer()];
+      const lease = 1_000_000_000;
+      for (let run = 0; run < 3; run++) {
+        const at = T0 + 1_000_000 * (run + 1);
+        const reg = await begun();
+        const hooks = Array.from({ length: 50 }, () => event(reg.id)[0]!);
+        await store.note(reg.id, { detail: 'x', webhooks: hooks });
+        const claimed: string[] = [];
+        for (let round = 0; round < 3; round++) {
+          const batches = await Promise.all(claimers.map((c) => claimHooks(at, 5, lease, c)));
+          for (const batch of batches) claimed.push(...keys(batch));
+        }
+        for (let batch = await claimHooks(at, 7, lease); batch.length;) {
+          claimed.push(...keys(batch));
+          batch = await claimHooks(at, 7, lease);
+        }
+        expect(claimed).toHaveLength(50);
+        expect(new Set(claimed)).toEqual(new Set(keys(hooks)));
+      }
+    });
+
+    it('replays final deliveries: pending, due now, attempts kept; pending ones left', async () => {
+      const reg = await begun();
+      const hooks = event(reg.id);
+      await store.note(reg.id, { detail: 'x', webhooks: hooks });
+      const [a, b] = await claimHooks(T0);
+      await store.finishWebhook(a!, a!.leaseToken, { status: 'delivered', detail: 'ok' });
+      await store.finishWebhook(b!, b!.leaseToken, {
+        status: 'failed',
+        httpStatus: 404,
+        detail: 'http_404',
+      });
+      tick(1_000);
+      expect(await store.replayWebhook(a!.id, 'ep-a')).toBe(1);
+      expect(await stored(a!)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastDetail: 'ok',
+        nextAttemptAt: new Date(T0 + 1_000),
+        updatedAt: new Date(T0 + 1_000),
+      });
+      // Without an endpoint, every final one of the event; the pending one stays as it is.
+      const before = await stored(a!);
+      tick();
+      expect(await store.replayWebhook(a!.id)).toBe(1);
+      expect(await stored(a!)).toEqual(before);
+      expect(await stored(b!)).toMatchObject({
+        status: 'pending',
+        lastHttpStatus: 404,
+        nextAttemptAt: new Date(T0 + 1_001),
+      });
+      expect(await store.replayWebhook(a!.id)).toBe(0);
+      expect(await store.replayWebhook('msg_unknown')).toBe(0);
+      expect(await store.replayWebhook(a!.id, 'ep-z')).toBe(0);
+      const again = await claimHooks(T0 + 1_001);
+      expect(again.map((h) => [h.endpointId, h.attempts])).toEqual([
+        ['ep-a', 2],
+        ['ep-b', 2],
+      ]);
+      // Leased, it is pending: a replay leaves the sender's lease alone.
+      expect(await store.replayWebhook(a!.id)).toBe(0);
+      expect(
+        await store.finishWebhook(again[0]!, again[0]!.leaseToken, {
+          status: 'delivered',
+          detail: 'ok',
+        }),
+      ).toBe(true);
+    });
+
+    it('lists newest first, by status and registration, 50 by default, 500 at most', async () => {
+      const a = await begun();
+      const b = await begun();
+      const first = event(a.id, 'registration.queued', ['ep-a']);
+      await store.note(a.id, { detail: 'x', webhooks: first });
+      tick();
+      const second = event(b.id, 'registration.completed', ['ep-a', 'ep-b']);
+      await store.note(b.id, { detail: 'x', webhooks: second });
+      tick();
+      const third = event(a.id, 'registration.completed', ['ep-a']);
+      await store.note(a.id, { detail: 'x', webhooks: third });
+      const [delivered] = await claimHooks(T0 + 2, 1);
+      expect(keys([delivered!])).toEqual(keys(first));
+      await store.finishWebhook(delivered!, delivered!.leaseToken, {
+        status: 'delivered',
+        detail: 'ok',
+      });
+      const ids = async (query: Parameters<Store['listWebhooks']>[0]) =>
+        keys(await store.listWebhooks(query));
+      // One event's endpoints share a millisecond: the last written first.
+      const secondNewestFirst = [...second].reverse();
+      expect(await ids({})).toEqual(keys([...third, ...secondNewestFirst, ...first]));
+      expect(await ids({ status: 'pending' })).toEqual(keys([...third, ...secondNewestFirst]));
+      expect(await ids({ status: 'delivered' })).toEqual(keys(first));
+      expect(await ids({ status: 'failed' })).toEqual([]);
+      expect(await ids({ registrationId: a.id })).toEqual(keys([...third, ...first]));
+      expect(await ids({ registrationId: a.id, status: 'pending' })).toEqual(keys(third));
+      expect(await ids({ registrationId: randomUUID() })).toEqual([]);
+      expect(await ids({ limit: 2 })).toEqual(keys([...third, secondNewestFirst[0]!]));
+      expect(await ids({ limit: 0 })).toEqual(keys(third));
+
+      const many = event(
+        a.id,
+        'registration.verified',
+        Array.from({ length: 600 }, (_, i) => `e${i}`),
+      );
+      await store.note(a.id, { detail: 'x', webhooks: many });
+      expect(await store.listWebhooks({})).toHaveLength(50);
+      expect(await store.listWebhooks({ limit: 10_000 })).toHaveLength(500);
+    });
+
+    it('counts deliveries by status, with the oldest pending one', async () => {
+      const stats = () => store.webhookStats(T0 + 86_400_000);
+      expect(await stats()).toEqual({
+        delivered: 0,
+        failed: 0,
+        pending: 0,
+        oldestPendingCreatedAt: null,
+      });
+      const reg = await begun();
+      await store.note(reg.id, { detail: 'x', webhooks: event(reg.id) }); // at T0
+      tick(10);
+      await store.note(reg.id, { detail: 'x', webhooks: event(reg.id, 'registration.verified') });
+      tick(10);
+      await store.note(reg.id, { detail: 'x', webhooks: event(reg.id, 'registration.queued') });
+      const [oldA, oldB, mid] = await claimHooks(T0 + 20, 3);
+      await store.finishWebhook(oldA!, oldA!.leaseToken, { status: 'delivered', detail: 'ok' });
+      await store.finishWebhook(oldB!, oldB!.leaseToken, { status: 'failed', detail: 'gone' });
+      // Leased or waiting, still pending.
+      expect(mid).toMatchObject({ createdAt: new Date(T0 + 10) });
+      expect(await stats()).toEqual({
+        delivered: 1,
+        failed: 1,
+        pending: 4,
+        oldestPendingCreatedAt: T0 + 10,
+      });
+      expect(await store.replayWebhook(oldB!.id, oldB!.endpointId)).toBe(1);
+      expect(await stats()).toEqual({
+        delivered: 1,
+        failed: 0,
+        pending: 5,
+        oldestPendingCreatedAt: T0,
+      });
+    });
+  });
+
   describe('ping and close', () => {
     it('pings while open, fails once closed, and closes twice quietly', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
@@ -1468,7 +1974,7 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         // What the release before form tokens wrote: a completed registration whose user asked
         // for five codes through `note`, and a 5xx failure whose outcome is unknown.
         const older = await backend.older!(
-          backend.versions.length - 1,
+          backend.before.formTokens,
           `INSERT INTO $S.registrations (id, flow_id, idempotency_key, request_hash, status,
              submission, http_status, response, outcome_unknown, created_at, updated_at)
            VALUES
@@ -1517,6 +2023,70 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         });
         expect(await upgraded.begin(entry({ formTokenHash: token }))).toEqual({
           kind: 'token_used',
+        });
+      });
+
+      it('bring a journal from before webhooks up to date, sending them from then on', async () => {
+        // What the release before webhooks wrote: a registration still leased to its handler,
+        // and one queued in the outbox.
+        const older = await backend.older!(
+          backend.before.webhooks,
+          `INSERT INTO $S.registrations (id, flow_id, idempotency_key, request_hash, status,
+             submission, lease_until, lease_token, next_attempt_at, outcome_unknown, created_at,
+             updated_at)
+           VALUES
+             ('old-pending', 'acme', 'key-pending', 'hash-1', 'pending', '{}', ${T0 + LEASE},
+              'old-token', NULL, 1 = 0, ${T0 - 1_000}, ${T0 - 1_000}),
+             ('old-queued', 'acme', 'key-queued', 'hash-1', 'queued', '{}', NULL, NULL,
+              ${T0}, 1 = 0, ${T0 - 600_000}, ${T0 - 600_000});
+           INSERT INTO $S.registration_events (registration_id, at, status, detail)
+           VALUES ('old-pending', ${T0 - 1_000}, 'pending', NULL),
+             ('old-queued', ${T0 - 600_000}, 'pending', NULL),
+             ('old-queued', ${T0 - 600_000}, 'queued', 'provider_unavailable');`,
+        );
+        const upgraded = await older.open();
+        expect(await older.migrations()).toEqual(backend.versions);
+        expect(await upgraded.webhookStats(T0)).toEqual({
+          delivered: 0,
+          failed: 0,
+          pending: 0,
+          oldestPendingCreatedAt: null,
+        });
+        const hook = (registrationId: string): NewWebhookDelivery => ({
+          id: `msg_${registrationId}`,
+          endpointId: 'ep-a',
+          type: 'registration.completed',
+          registrationId,
+          payload: '{}',
+        });
+        expect(
+          await upgraded.finish('old-pending', 'old-token', {
+            status: 'completed',
+            httpStatus: 201,
+            response: {},
+            webhooks: [hook('old-pending')],
+          }),
+        ).toBe(true);
+        const [work] = await upgraded.claimDue(T0, 10, LEASE);
+        expect(work).toMatchObject({ id: 'old-queued', attempts: 1 });
+        await upgraded.finish('old-queued', work!.leaseToken, {
+          status: 'completed',
+          webhooks: [hook('old-queued')],
+        });
+        const claimed = await upgraded.claimWebhooks(T0, 10, LEASE);
+        expect(claimed.map((h) => h.registrationId)).toEqual(['old-pending', 'old-queued']);
+        expect(
+          await upgraded.finishWebhook(claimed[0]!, claimed[0]!.leaseToken, {
+            status: 'delivered',
+            httpStatus: 200,
+            detail: 'ok',
+          }),
+        ).toBe(true);
+        expect(await upgraded.webhookStats(T0)).toEqual({
+          delivered: 1,
+          failed: 0,
+          pending: 1,
+          oldestPendingCreatedAt: T0,
         });
       });
 

@@ -9,6 +9,11 @@
  *
  * It also counts the follow-up steps (a code checked, a code sent again) before they reach the
  * provider, so their limits hold under concurrency and across instances (`reserveStep`).
+ *
+ * And it is the partners' webhook outbox: a delivery (one event for one endpoint) is written in
+ * the same transaction as the status change it reports (`webhooks` of `finish`, `reschedule`,
+ * `note`, `requeue`), so a crash in between loses nothing, and is then leased to one sender at a
+ * time (`claimWebhooks`) like the registrations are.
  */
 
 /**
@@ -73,6 +78,8 @@ export interface Outcome {
    * answer): kept (never cleared) so the same key's next attempt reconciles.
    */
   outcomeUnknown?: boolean;
+  /** Deliveries of the events this outcome causes: written with it, and only when it applies. */
+  webhooks?: NewWebhookDelivery[];
 }
 
 export interface Retry {
@@ -86,6 +93,8 @@ export interface Retry {
   httpStatus?: number;
   response?: unknown;
   detail: string;
+  /** Deliveries of the events it causes (`registration.queued`): written only when it applies. */
+  webhooks?: NewWebhookDelivery[];
 }
 
 /** Work the outbox worker has claimed: it holds the lease until it finishes or reschedules. */
@@ -114,6 +123,8 @@ export interface HistoryEntry {
   detail: string;
   /** The registration's new status, when the event changes it. */
   status?: FinalStatus;
+  /** Deliveries of the events it causes: written with the entry (none for an unknown id). */
+  webhooks?: NewWebhookDelivery[];
 }
 
 export interface StoredRegistration {
@@ -167,6 +178,101 @@ export type StepReservation =
       retryAfterMs: number;
     };
 
+/** What partners are told about (the Standard Webhooks `type`). */
+export const WEBHOOK_EVENT_TYPES = [
+  'registration.completed',
+  'registration.awaiting_approval',
+  'registration.queued',
+  'registration.failed',
+  'registration.rejected',
+  'registration.verified',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/**
+ * One event for one endpoint, written with the change that caused it. Its `registrationId` must be
+ * the registration being changed (anything else is refused: the write throws, nothing is written).
+ * Written twice (the same `id` and `endpointId`), it stays one delivery, the first one written.
+ */
+export interface NewWebhookDelivery {
+  /**
+   * `msg_…`: the event's id, the `webhook-id` header of every attempt (the same for every endpoint
+   * of one event is fine: the pair (id, endpointId) is unique).
+   */
+  id: string;
+  /** Which configured endpoint (the caller's stable key for it). */
+  endpointId: string;
+  type: WebhookEventType;
+  registrationId: string;
+  /** The JSON body as it will be sent, byte for byte (signed per attempt by the caller). */
+  payload: string;
+}
+
+/**
+ * `pending`: to be sent, at `nextAttemptAt` (or being sent, under a lease). The rest are final:
+ * `delivered` (a 2xx), `failed` (another 4xx, or no 2xx before the caller's deadline).
+ */
+export type WebhookStatus = 'pending' | 'delivered' | 'failed';
+
+/** One delivery: an event for one endpoint. */
+export interface WebhookKey {
+  id: string;
+  endpointId: string;
+}
+
+/** A delivery a sender has claimed: it holds the lease until it finishes or reschedules it. */
+export interface ClaimedWebhook extends NewWebhookDelivery {
+  /** Attempts made so far, this one included. */
+  attempts: number;
+  /** When the event was written: the caller's deadline (3 days) counts from here. */
+  createdAt: Date;
+  leaseToken: string;
+}
+
+export interface WebhookOutcome {
+  status: 'delivered' | 'failed';
+  /** The endpoint's answer; left out when there was none. */
+  httpStatus?: number;
+  /** A short note for operators (`ok`, `http_410`, `deadline_passed`…). */
+  detail: string;
+}
+
+export interface WebhookRetry {
+  /** ms epoch of the next attempt (from the backoff, or a 429's Retry-After). */
+  nextAttemptAt: number;
+  /** The endpoint's answer (5xx, 429); left out for a timeout or a network error. */
+  httpStatus?: number;
+  detail: string;
+}
+
+export interface StoredWebhook extends NewWebhookDelivery {
+  status: WebhookStatus;
+  attempts: number;
+  /** The latest attempt's answer, as given to `finishWebhook` / `rescheduleWebhook`. */
+  lastHttpStatus: number | null;
+  lastDetail: string | null;
+  /** When it is due; null once final. */
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookListQuery {
+  status?: WebhookStatus;
+  registrationId?: string;
+  /** Newest first; at most this many (default 50, at most 500). */
+  limit?: number;
+}
+
+export interface WebhookStats {
+  delivered: number;
+  failed: number;
+  /** Not delivered yet, whether due, waiting for a retry or being sent. */
+  pending: number;
+  /** ms epoch of the oldest pending delivery's event; null when there is none. */
+  oldestPendingCreatedAt: number | null;
+}
+
 export interface Store {
   /**
    * Journals a submission under its idempotency key and leases it to the caller, or says why it
@@ -185,12 +291,14 @@ export interface Store {
   claimDue(now: number, limit: number, leaseMs: number): Promise<ClaimedWork[]>;
   /**
    * An operator's retry of a `failed` registration: queued again, due now, with a new deadline;
-   * `answer` (a 202 `queued`) replaces the failure as what the same key is answered.
+   * `answer` (a 202 `queued`) replaces the failure as what the same key is answered. `webhooks`
+   * are written with it, and only when it applies.
    */
   requeue(
     id: string,
     deadlineAt: number,
     answer: { httpStatus: number; response: unknown },
+    webhooks?: NewWebhookDelivery[],
   ): Promise<boolean>;
   get(id: string): Promise<StoredRegistration | undefined>;
   /** Whether this idempotency key of this flow was seen before. */
@@ -220,6 +328,29 @@ export interface Store {
    * `…_released`). Releasing twice, or an unknown ticket, is a no-op.
    */
   releaseStep(id: string, ticket: string): Promise<void>;
+  /**
+   * Leases up to `limit` deliveries due at `now` (pending, next attempt due, no live lease; a
+   * lease that ran out means its sender died), those due longest first. Safe with several
+   * instances: no delivery is claimed twice while its lease holds.
+   */
+  claimWebhooks(now: number, limit: number, leaseMs: number): Promise<ClaimedWebhook[]>;
+  /** Makes a claimed delivery final; false (and nothing written) when the lease no longer holds. */
+  finishWebhook(key: WebhookKey, leaseToken: string, outcome: WebhookOutcome): Promise<boolean>;
+  /** Another attempt later, releasing the lease; false (nothing written) when it does not hold. */
+  rescheduleWebhook(key: WebhookKey, leaseToken: string, retry: WebhookRetry): Promise<boolean>;
+  /**
+   * An operator's replay of a final delivery (of the event's every endpoint, without
+   * `endpointId`): pending again, due now, its attempts, last answer and `createdAt` kept. A
+   * pending one is left as it is. Answers how many were put back (0 for an unknown one).
+   */
+  replayWebhook(id: string, endpointId?: string): Promise<number>;
+  /** For operators: newest first, one event's endpoints the last written first. */
+  listWebhooks(query: WebhookListQuery): Promise<StoredWebhook[]>;
+  /**
+   * Counts by status. `now` is the caller's clock, as for `outboxStats`; the counts do not depend
+   * on it (the oldest pending one's age is `now - oldestPendingCreatedAt`).
+   */
+  webhookStats(now: number): Promise<WebhookStats>;
   /** Throws when the store cannot be reached (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;
