@@ -1,7 +1,7 @@
 /**
  * The widget's side of the BFF's HTTP API: load a flow, send a registration. Expected failures
- * (field errors, outages, rate limits) come back as values, not exceptions, so the element has
- * one place that turns each into what the user sees.
+ * (field errors, outages, rate limits) come back as values, not exceptions, so the form and the
+ * follow-up steps each have one place that turns them into what the user sees.
  */
 import type {
   FlowDescriptor,
@@ -18,16 +18,6 @@ export type SubmitOutcome<T = RegistrationResponse> =
   /** Worth trying again with the same details: provider down, rate limited, network. */
   | { kind: 'retry'; code: ProblemCode | 'network'; retryAfter?: number }
   | { kind: 'failed'; code: ProblemCode | 'network'; detail?: string };
-
-/** A UUID v4 even outside secure contexts, where `crypto.randomUUID` is missing. */
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 export class FlowLoadError extends Error {
   constructor(
