@@ -11,7 +11,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'server/public/*.js', 'e2e/host/*.js'],
+          allowDefaultProject: ['*.js', '*.mjs', 'server/web/public/*.js', 'e2e/host/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

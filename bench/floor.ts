@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { nitro } from '../server/providers/nitro.ts';
-import { normalizeForProvider } from '../server/normalize.ts';
+import { normalizeForProvider } from '../server/registration/normalize.ts';
 import { openSqliteStore } from '../server/store/sqlite.ts';
 import { registrationRequestSchema } from '../shared/api.ts';
 import { validateFields } from '../shared/field-schemas.ts';

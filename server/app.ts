@@ -10,24 +10,24 @@ import type { Logger } from 'pino';
 import { bearerMatches } from './admin/auth.ts';
 import { adminRouter } from './admin/router.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { openApiDocument } from './openapi.ts';
-import { createFormTokens, formTokenKey } from './bot-protection.ts';
+import { openApiDocument } from './web/openapi.ts';
+import { createFormTokens, formTokenKey } from './registration/guards/bot-protection.ts';
 import type { LoadedConfig } from './config/load.ts';
 import type { Secret } from './config/secret.ts';
 import { HttpProblem } from './errors.ts';
-import { renderDemoPage } from './demo-page.ts';
-import { buildFlows, type Flow } from './flows.ts';
-import { notFound, problemHandler } from './http/problem.ts';
-import { createRateLimits, type RateLimits } from './http/rate-limits.ts';
-import { requestLog } from './http/request-log.ts';
-import { createFollowUpService } from './follow-ups.ts';
-import { createRegistrationService } from './registrations.ts';
-import { apiRouter } from './routes.ts';
+import { renderDemoPage } from './web/demo-page.ts';
+import { buildFlows, type Flow } from './registration/flows.ts';
+import { notFound, problemHandler } from './web/problem.ts';
+import { createRateLimits, type RateLimits } from './web/rate-limits.ts';
+import { requestLog } from './web/request-log.ts';
+import { createFollowUpService } from './registration/follow-ups.ts';
+import { createRegistrationService } from './registration/register.ts';
+import { apiRouter } from './web/routes.ts';
 import { sandboxRouter } from './sandbox/index.ts';
 import type { Store } from './store/types.ts';
 
 export const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
+const PUBLIC_DIR = fileURLToPath(new URL('./web/public/', import.meta.url));
 /** Past its deadline, an outbox entry is failed; one still waiting an hour later is stuck. */
 const OUTBOX_STUCK_MS = 3_600_000;
 const PACKAGE_VERSION = (

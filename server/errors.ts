@@ -1,6 +1,6 @@
 /**
  * Typed errors with stable codes. Route code throws them; one error handler turns them into
- * RFC 9457 problem details (http/problem.ts). Provider adapters throw `ProviderError`, whose
+ * RFC 9457 problem details (web/problem.ts). Provider adapters throw `ProviderError`, whose
  * `operatorMessage` goes to the log and never to the user.
  */
 import type { FieldErrors, ProblemCode } from '../shared/errors.ts';

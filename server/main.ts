@@ -8,7 +8,7 @@ import { createApp, type App } from './app.ts';
 import { ConfigError, loadConfig, type LoadedConfig } from './config/load.ts';
 import { Secret } from './config/secret.ts';
 import { createLogger } from './logger.ts';
-import { createOutboxWorker, type OutboxWorker } from './outbox.ts';
+import { createOutboxWorker, type OutboxWorker } from './registration/outbox.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/types.ts';
 

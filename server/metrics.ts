@@ -5,8 +5,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RATE_LIMITED_ROUTES } from './config/schema.ts';
-import type { Flow } from './flows.ts';
-import type { RateLimits } from './http/rate-limits.ts';
+import type { Flow } from './registration/flows.ts';
+import type { RateLimits } from './web/rate-limits.ts';
 import type { Store } from './store/types.ts';
 
 /** What happened to a registration, as counted. */

@@ -7,7 +7,7 @@ import { HOST_VALUE_NAMES } from '../../shared/api.ts';
 import { FIELD_NAMES } from '../../shared/fields.ts';
 import { LOCALE_IDS } from '../../shared/i18n/index.ts';
 import { PROVIDER_IDS } from '../../shared/providers.ts';
-import { isOriginPattern } from '../http/origins.ts';
+import { isOriginPattern } from './origins.ts';
 import { secret } from './secret.ts';
 
 /** At most `max` requests per client IP in `windowSeconds`. */
@@ -25,7 +25,7 @@ export const DEFAULT_RATE_LIMITS: Record<RateLimitedRoute, z.infer<typeof rateRu
   descriptor: { windowSeconds: 60, max: 300 },
   // A person registers once; a shared office IP a few times.
   registration: { windowSeconds: 600, max: 20 },
-  // Each registration also allows only 5 wrong codes per code sent (follow-ups.ts).
+  // Each registration also allows only 5 wrong codes per code sent (registration/follow-ups.ts).
   verify: { windowSeconds: 600, max: 30 },
   resend: { windowSeconds: 3_600, max: 10 },
 };

@@ -1,7 +1,7 @@
 /** The adapter registry: one definition per provider id, checked complete by the compiler. */
 import type { ProviderId } from '../../shared/providers.ts';
-import { cloudsuite } from './cloudsuite.ts';
-import { hectare } from './hectare.ts';
+import { cloudsuite } from './cloudsuite/index.ts';
+import { hectare } from './hectare/index.ts';
 import { intellectmoney } from './intellectmoney.ts';
 import { nitro } from './nitro.ts';
 import { titelive } from './titelive.ts';

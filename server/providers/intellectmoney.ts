@@ -19,10 +19,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ProviderError } from '../errors.ts';
-import { credentialCache } from '../http/credential-cache.ts';
+import { credentialCache } from './kit/credential-cache.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
 import type { FieldRule } from '../../shared/fields.ts';
-import { probe, skipped } from './doctor.ts';
+import { probe, skipped } from './kit/doctor.ts';
 import { defineProvider, type RegistrationInput, type RegistrationResult } from './types.ts';
 
 export const REGISTER_PARAMS = [

@@ -13,10 +13,10 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors.ts';
-import { credentialCache } from '../http/credential-cache.ts';
-import type { ProviderResponse } from '../http/provider-http.ts';
+import { credentialCache } from './kit/credential-cache.ts';
+import type { ProviderResponse } from './kit/provider-http.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
-import { probe, skipped } from './doctor.ts';
+import { probe, skipped } from './kit/doctor.ts';
 import { defineProvider, type RegistrationResult } from './types.ts';
 
 const settings = z.strictObject({

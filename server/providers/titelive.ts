@@ -37,9 +37,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { FieldName } from '../../shared/fields.ts';
 import { ProviderError, type ProviderErrorKind } from '../errors.ts';
-import type { ProviderRequest } from '../http/provider-http.ts';
+import type { ProviderRequest } from './kit/provider-http.ts';
 import { secret } from '../config/secret.ts';
-import { probe, skipped } from './doctor.ts';
+import { probe, skipped } from './kit/doctor.ts';
 import { defineProvider, type FollowUpInput, type RegistrationResult } from './types.ts';
 
 /** The seed's literal resend URL, below `{WS_URL}/`. */

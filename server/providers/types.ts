@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { HostValueName, NextStep, RegistrationNotice, UtmKey } from '../../shared/api.ts';
 import type { FieldRule, FieldValues } from '../../shared/fields.ts';
 import type { ProviderId } from '../../shared/providers.ts';
-import type { ProviderHttp } from '../http/provider-http.ts';
+import type { ProviderHttp } from './kit/provider-http.ts';
 
 /** What an adapter receives: validated, normalised values (phone in E.164, domain in ASCII). */
 export interface RegistrationInput {

@@ -15,7 +15,7 @@ import {
 import express from 'express';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFormTokens, formTokenKey } from '../bot-protection.ts';
+import { createFormTokens, formTokenKey } from '../registration/guards/bot-protection.ts';
 import { parseConfig } from '../config/load.ts';
 import {
   nitroFields,

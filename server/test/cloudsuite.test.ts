@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.ts';
-import { splitHouseNumber } from '../providers/cloudsuite.ts';
+import { splitHouseNumber } from '../providers/cloudsuite/index.ts';
 import type { ApprovalsApi, ProviderAdapter } from '../providers/types.ts';
 import { CLOUDSUITE_SANDBOX } from '../sandbox/cloudsuite.ts';
 import type { OutboxMessage } from '../sandbox/simulator.ts';
@@ -245,7 +245,7 @@ describe('cloudsuite: registration', () => {
   });
 
   it('keeps a token for half its lifetime at least, even when the margin is as long as the lifetime', async () => {
-    // Renewal before expires_in is timed in server/http/credential-cache.test.ts; here: a
+    // Renewal before expires_in is timed in server/providers/kit/credential-cache.test.ts; here: a
     // margin set too long does not turn into one token request per registration.
     const from = (await requests(bff)).length;
     for (let i = 0; i < 2; i += 1) {

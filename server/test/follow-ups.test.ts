@@ -3,7 +3,7 @@
  * `/resend`, with their per-registration limits, against the hectare and titelive simulators.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOLLOW_UP_LIMITS } from '../follow-ups.ts';
+import { FOLLOW_UP_LIMITS } from '../registration/follow-ups.ts';
 import { hectareFields } from './contract/hectare.ts';
 import { titeliveFields } from './contract/titelive.ts';
 import { ORIGIN, nitroFields, startBff, type Bff } from './harness.ts';

@@ -11,7 +11,7 @@ import {
   registrationResponseSchema,
   registrationStatusSchema,
   resendResponseSchema,
-} from '../openapi.ts';
+} from '../web/openapi.ts';
 import { titeliveFields } from './contract/titelive.ts';
 import { ORIGIN, demoConfig, nitroFields, startBff, type Bff } from './harness.ts';
 import { startInstance, startSandbox, writeConfig } from './reliability/cluster.ts';

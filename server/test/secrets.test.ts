@@ -195,7 +195,7 @@ function configFor(proxyUrl: string): ConfigDocument {
         id === 'nitro-refused'
           ? // On a "real" base URL (the proxy in front of the simulator), as production flows
             // are. With one such flow the form-token key is derived from the configuration's
-            // secrets (bot-protection.ts), so the descriptors' form tokens come from them too.
+            // secrets (registration/guards/bot-protection.ts), so the descriptors' form tokens come from them too.
             {
               ...sandboxFlow(id, flow),
               sandbox: false,

@@ -1,17 +1,17 @@
 /** The public API, `/v1` (DESIGN.md §3). */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { PROBLEM_CONTENT_TYPE, type FlowDescriptor } from '../shared/api.ts';
-import { LOCALES, type Locale } from '../shared/i18n/index.ts';
-import { negotiate } from '../shared/i18n/negotiate.ts';
-import type { FormTokens } from './bot-protection.ts';
-import { HttpProblem } from './errors.ts';
-import { applyCors, readableRefusal } from './http/cors.ts';
-import type { Flow } from './flows.ts';
-import type { RateLimitedRoute } from './config/schema.ts';
-import type { FollowUpService } from './follow-ups.ts';
-import type { RateLimits } from './http/rate-limits.ts';
-import { publicStatus, type Answer, type RegistrationService } from './registrations.ts';
-import type { StoredRegistration } from './store/types.ts';
+import { PROBLEM_CONTENT_TYPE, type FlowDescriptor } from '../../shared/api.ts';
+import { LOCALES, type Locale } from '../../shared/i18n/index.ts';
+import { negotiate } from '../../shared/i18n/negotiate.ts';
+import type { FormTokens } from '../registration/guards/bot-protection.ts';
+import { HttpProblem } from '../errors.ts';
+import { applyCors, readableRefusal } from './cors.ts';
+import type { Flow } from '../registration/flows.ts';
+import type { RateLimitedRoute } from '../config/schema.ts';
+import type { FollowUpService } from '../registration/follow-ups.ts';
+import type { RateLimits } from './rate-limits.ts';
+import { publicStatus, type Answer, type RegistrationService } from '../registration/register.ts';
+import type { StoredRegistration } from '../store/types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const JSON_LIMIT = '16kb';

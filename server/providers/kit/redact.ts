@@ -8,7 +8,7 @@
  * Written here because it is a few lines over our own `Secret` type; pino's `redact` works on
  * key paths, not on values inside free text.
  */
-import { Secret } from './config/secret.ts';
+import { Secret } from '../../config/secret.ts';
 
 /** Shorter values are left alone: they would blank out common words and numbers. */
 const MIN_LENGTH = 4;

@@ -10,17 +10,17 @@ import {
   type RegistrationRequest,
   type RegistrationResponse,
   type RegistrationStatus,
-} from '../shared/api.ts';
-import { fieldErrorsOf, validateFields } from '../shared/field-schemas.ts';
-import { FIELD_SPECS, type FieldValues } from '../shared/fields.ts';
-import type { ProviderError } from './errors.ts';
-import { HttpProblem, invalidFields } from './errors.ts';
+} from '../../shared/api.ts';
+import { fieldErrorsOf, validateFields } from '../../shared/field-schemas.ts';
+import { FIELD_SPECS, type FieldValues } from '../../shared/fields.ts';
+import type { ProviderError } from '../errors.ts';
+import { HttpProblem, invalidFields } from '../errors.ts';
 import type { Flow } from './flows.ts';
 import { normalizeForProvider } from './normalize.ts';
-import { problemBody } from './http/problem.ts';
-import type { FormTokens } from './bot-protection.ts';
-import type { Metrics, RegistrationOutcome } from './metrics.ts';
-import { verifyCaptcha } from './captcha.ts';
+import { problemBody } from '../web/problem.ts';
+import type { FormTokens } from './guards/bot-protection.ts';
+import type { Metrics, RegistrationOutcome } from '../metrics.ts';
+import { verifyCaptcha } from './guards/captcha.ts';
 import {
   attempt,
   backoffMs,
@@ -29,8 +29,8 @@ import {
   logFailure,
   type AttemptResult,
 } from './delivery.ts';
-import type { RegistrationInput, RegistrationResult } from './providers/types.ts';
-import type { Outcome, Store, StoredRegistration, StoredStatus } from './store/types.ts';
+import type { RegistrationInput, RegistrationResult } from '../providers/types.ts';
+import type { Outcome, Store, StoredRegistration, StoredStatus } from '../store/types.ts';
 
 /** Printable ASCII, 1 to 255 characters (DESIGN.md §3). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -5,8 +5,8 @@
  * the minimum, so only clients that skip it (scripts posting directly) are caught.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Secret } from './config/secret.ts';
-import type { LoadedConfig } from './config/load.ts';
+import { Secret } from '../../config/secret.ts';
+import type { LoadedConfig } from '../../config/load.ts';
 
 /** A token older than this no longer proves anything: the page is asked to fetch a new one. */
 export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;

@@ -30,18 +30,18 @@
  * Cognito's policy does not apply.
  */
 import { z } from 'zod';
-import type { FieldName, FieldRule } from '../../shared/fields.ts';
-import { plainOrEnv, secret } from '../config/secret.ts';
-import { ProviderError } from '../errors.ts';
-import { credentialCache, type FetchedCredential } from '../http/credential-cache.ts';
-import type { ProviderResponse } from '../http/provider-http.ts';
-import { probe, skipped } from './doctor.ts';
+import type { FieldName, FieldRule } from '../../../shared/fields.ts';
+import { plainOrEnv, secret } from '../../config/secret.ts';
+import { ProviderError } from '../../errors.ts';
+import { credentialCache, type FetchedCredential } from '../kit/credential-cache.ts';
+import type { ProviderResponse } from '../kit/provider-http.ts';
+import { probe, skipped } from '../kit/doctor.ts';
 import {
   defineProvider,
   type FollowUpInput,
   type RegistrationInput,
   type RegistrationResult,
-} from './types.ts';
+} from '../types.ts';
 
 /** The seed's `countryISO` enum (Create organisation, Create user). */
 export const HECTARE_COUNTRIES = ['GB', 'US', 'ZA', 'FR'] as const;

@@ -3,8 +3,8 @@
  * embeds it (script tag + element), with what to try. Rendered from the config so it always shows
  * the flows this server really has; no inline script or style (the page's CSP forbids them).
  */
-import type { LoadedConfig } from './config/load.ts';
-import type { ProviderId } from '../shared/providers.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import type { ProviderId } from '../../shared/providers.ts';
 
 const escapeHtml = (s: string) =>
   s.replace(

@@ -3,20 +3,20 @@
  * check and its provider adapter (one keep-alive HTTP client per flow).
  */
 import type { Logger } from 'pino';
-import type { FlowDescriptor } from '../shared/api.ts';
-import { COUNTRY_CODES } from '../shared/countries.ts';
-import { FIELD_SPECS, type FieldRule } from '../shared/fields.ts';
-import { LOCALE_IDS } from '../shared/i18n/index.ts';
-import type { ProviderId } from '../shared/providers.ts';
-import type { LoadedConfig, LoadedFlow } from './config/load.ts';
-import { createProviderHttp, type ProviderHttp } from './http/provider-http.ts';
-import { originMatcher } from './http/origins.ts';
-import { PROVIDERS } from './providers/index.ts';
-import type { ProviderAdapter, RegistrationInput, RegistrationResult } from './providers/types.ts';
-import { createBreaker, type Breaker } from './circuit-breaker.ts';
-import type { Metrics } from './metrics.ts';
-import { createRedactor, secretValues, type Redactor } from './redact.ts';
-import { sandboxBaseUrl } from './sandbox/index.ts';
+import type { FlowDescriptor } from '../../shared/api.ts';
+import { COUNTRY_CODES } from '../../shared/countries.ts';
+import { FIELD_SPECS, type FieldRule } from '../../shared/fields.ts';
+import { LOCALE_IDS } from '../../shared/i18n/index.ts';
+import type { ProviderId } from '../../shared/providers.ts';
+import type { LoadedConfig, LoadedFlow } from '../config/load.ts';
+import { createProviderHttp, type ProviderHttp } from '../providers/kit/provider-http.ts';
+import { originMatcher } from '../config/origins.ts';
+import { PROVIDERS } from '../providers/index.ts';
+import type { ProviderAdapter, RegistrationInput, RegistrationResult } from '../providers/types.ts';
+import { createBreaker, type Breaker } from '../providers/kit/circuit-breaker.ts';
+import type { Metrics } from '../metrics.ts';
+import { createRedactor, secretValues, type Redactor } from '../providers/kit/redact.ts';
+import { sandboxBaseUrl } from '../sandbox/index.ts';
 
 export interface Flow {
   id: string;

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderError } from '../errors.ts';
+import { ProviderError } from '../../errors.ts';
 import { createProviderHttp } from './provider-http.ts';
 
 /** A provider over real HTTP whose body comes a byte at a time and never ends. */

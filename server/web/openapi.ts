@@ -12,11 +12,11 @@ import {
   type Problem,
   type RegistrationResponse,
   type ResendResponse,
-} from '../shared/api.ts';
-import { FIELD_ERROR_CODES, PROBLEM_CODES } from '../shared/errors.ts';
-import { FIELD_NAMES } from '../shared/fields.ts';
-import { HOST_VALUE_NAMES } from '../shared/names.ts';
-import { PROVIDER_IDS } from '../shared/providers.ts';
+} from '../../shared/api.ts';
+import { FIELD_ERROR_CODES, PROBLEM_CODES } from '../../shared/errors.ts';
+import { FIELD_NAMES } from '../../shared/fields.ts';
+import { HOST_VALUE_NAMES } from '../../shared/names.ts';
+import { PROVIDER_IDS } from '../../shared/providers.ts';
 
 const nextStep = z.union([
   z.object({ type: z.literal('verify-code') }),

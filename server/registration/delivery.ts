@@ -4,9 +4,9 @@
  * outcome reconciled as our own success, and every failure sorted into retry-later or final.
  */
 import type { Logger } from 'pino';
-import { ProviderError } from './errors.ts';
+import { ProviderError } from '../errors.ts';
 import type { Flow } from './flows.ts';
-import type { RegistrationInput, RegistrationResult } from './providers/types.ts';
+import type { RegistrationInput, RegistrationResult } from '../providers/types.ts';
 
 export type AttemptResult =
   | { kind: 'done'; result: RegistrationResult; reconciled: boolean }

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { Agent, request, errors as undiciErrors } from 'undici';
-import { ProviderError } from '../errors.ts';
+import { ProviderError } from '../../errors.ts';
 
 export interface ProviderRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

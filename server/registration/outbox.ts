@@ -5,12 +5,12 @@
  * registration is attempted by one of them at a time and none is left behind.
  */
 import type { Logger } from 'pino';
-import { problemBody } from './http/problem.ts';
-import { FIELD_SPECS } from '../shared/fields.ts';
+import { problemBody } from '../web/problem.ts';
+import { FIELD_SPECS } from '../../shared/fields.ts';
 import { attempt, backoffMs, isUsersAnswer, leaseMsFor, logFailure } from './delivery.ts';
-import { HttpProblem } from './errors.ts';
+import { HttpProblem } from '../errors.ts';
 import type { Flow } from './flows.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import {
   answerFor,
   describeError,
@@ -18,8 +18,8 @@ import {
   problemFor,
   queuedAnswer,
   type StoredSubmission,
-} from './registrations.ts';
-import type { ClaimedWork, Outcome, Store } from './store/types.ts';
+} from './register.ts';
+import type { ClaimedWork, Outcome, Store } from '../store/types.ts';
 
 export interface OutboxOptions {
   pollIntervalMs: number;

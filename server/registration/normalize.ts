@@ -4,9 +4,9 @@
  * number is checked against its country's real numbering plan); domains their ASCII form.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import type { FieldErrors } from '../shared/errors.ts';
-import type { FieldValues } from '../shared/fields.ts';
-import { domainToAscii } from '../shared/validators.ts';
+import type { FieldErrors } from '../../shared/errors.ts';
+import type { FieldValues } from '../../shared/fields.ts';
+import { domainToAscii } from '../../shared/validators.ts';
 
 /** E.164 for a phone typed with `+`, or in `country`'s national format; undefined if invalid. */
 export function toE164(phone: string, country?: string): string | undefined {

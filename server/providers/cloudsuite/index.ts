@@ -37,17 +37,17 @@
  */
 import { z } from 'zod';
 import pMap from 'p-map';
-import { ProviderError } from '../errors.ts';
-import { credentialCache } from '../http/credential-cache.ts';
-import type { ProviderResponse, ProviderRequest } from '../http/provider-http.ts';
-import { plainOrEnv, secret } from '../config/secret.ts';
-import { probe, skipped } from './doctor.ts';
+import { ProviderError } from '../../errors.ts';
+import { credentialCache } from '../kit/credential-cache.ts';
+import type { ProviderResponse, ProviderRequest } from '../kit/provider-http.ts';
+import { plainOrEnv, secret } from '../../config/secret.ts';
+import { probe, skipped } from '../kit/doctor.ts';
 import {
   defineProvider,
   type PendingApproval,
   type RegistrationInput,
   type RegistrationResult,
-} from './types.ts';
+} from '../types.ts';
 
 /** Every assumed protocol detail's default, in one place (see the settings below). */
 export const ASSUMED = {

@@ -5,8 +5,8 @@
  */
 import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
-import { ProviderError } from './errors.ts';
-import type { LoadedFlow } from './config/load.ts';
+import { ProviderError } from '../../errors.ts';
+import type { LoadedFlow } from '../../config/load.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

@@ -3,8 +3,8 @@
  * in words, what the provider answered; a failure reads as the same operator message the adapter
  * would log, which names the setting to check.
  */
-import { ProviderError } from '../errors.ts';
-import type { DoctorCheck } from './types.ts';
+import { ProviderError } from '../../errors.ts';
+import type { DoctorCheck } from '../types.ts';
 
 /** Runs one probe: its resolved text is an `ok` line; a ProviderError, a `fail` line. */
 export async function probe(

@@ -10,19 +10,19 @@ import {
   verifyRequestSchema,
   type RegistrationResponse,
   type ResendResponse,
-} from '../shared/api.ts';
-import { HttpProblem, ProviderError } from './errors.ts';
+} from '../../shared/api.ts';
+import { HttpProblem, ProviderError } from '../errors.ts';
 import type { Flow } from './flows.ts';
 import { logFailure } from './delivery.ts';
-import { problemFor, type Answer } from './registrations.ts';
-import type { FollowUpInput } from './providers/types.ts';
+import { problemFor, type Answer } from './register.ts';
+import type { FollowUpInput } from '../providers/types.ts';
 import type {
   StepKind,
   StepLimits,
   StepReservation,
   Store,
   StoredRegistration,
-} from './store/types.ts';
+} from '../store/types.ts';
 
 export const FOLLOW_UP_LIMITS = {
   /** Codes sent to the provider per code sent to the user (the first one, or the latest resend). */

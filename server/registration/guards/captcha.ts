@@ -5,7 +5,7 @@
  */
 import { request } from 'undici';
 import { z } from 'zod';
-import type { LoadedFlow } from './config/load.ts';
+import type { LoadedFlow } from '../../config/load.ts';
 
 export const CAPTCHA_VERIFY_URLS = {
   turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
