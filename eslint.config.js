@@ -50,6 +50,26 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox is a plugin that app.ts loads for a config that uses it: no other production
+    // module imports it, so a production config never loads simulator code.
+    files: ['server/**/*.ts'],
+    ignores: ['server/app.ts', 'server/sandbox/**', 'server/test/**', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sandbox', '**/sandbox/**'],
+              message:
+                'Only app.ts loads the sandbox (loadSandbox); take what you need of it as a parameter.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests use expect's asymmetric matchers, which are typed `any`.
     files: ['**/*.test.ts', 'e2e/**/*.ts'],
     rules: {

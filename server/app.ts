@@ -1,40 +1,42 @@
 /**
- * The Express app factory: helmet, request logging, the widget file, the demo page, the API,
- * the sandbox simulators, health checks, and one problem-details error handler.
+ * Wires everything: the config's flows with their adapters, the registration and follow-up
+ * services, the Express handler (helmet, request logging, the widget file, health checks, the
+ * demo page, the API, the admin API, the sandbox plugin where the config uses it) and one
+ * problem-details error handler.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { bearerMatches } from './admin/auth.ts';
 import { adminRouter } from './admin/router.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
-import { openApiDocument } from './web/openapi.ts';
-import { createFormTokens, formTokenKey } from './registration/guards/bot-protection.ts';
-import type { LoadedConfig } from './config/load.ts';
+import { parseConfig, readConfigFile, usesSandbox, type LoadedConfig } from './config/load.ts';
 import type { Secret } from './config/secret.ts';
 import { HttpProblem } from './errors.ts';
-import { renderDemoPage } from './web/demo-page.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { buildFlows, type Flow } from './registration/flows.ts';
-import { notFound, problemHandler } from './web/problem.ts';
-import { createRateLimits, type RateLimits } from './web/rate-limits.ts';
-import { requestLog } from './web/request-log.ts';
 import { createFollowUpService } from './registration/follow-ups.ts';
+import { createFormTokens, formTokenKey } from './registration/guards/bot-protection.ts';
 import { createRegistrationService } from './registration/register.ts';
-import { apiRouter } from './web/routes.ts';
-import { sandboxRouter } from './sandbox/index.ts';
+import type { SandboxPlugin } from './sandbox/index.ts';
 import type { Store } from './store/types.ts';
+import { renderDemoPage } from './web/demo-page.ts';
+import { healthRoutes } from './web/health.ts';
+import { openApiDocument } from './web/openapi.ts';
+import { notFound, problemHandler } from './web/problem.ts';
+import { createRateLimits } from './web/rate-limits.ts';
+import { requestLog } from './web/request-log.ts';
+import { apiRouter } from './web/routes.ts';
 
 export const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('./web/public/', import.meta.url));
-/** Past its deadline, an outbox entry is failed; one still waiting an hour later is stuck. */
-const OUTBOX_STUCK_MS = 3_600_000;
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     version: string;
   }
 ).version;
+
+export type { SandboxPlugin };
 
 export interface AppDeps {
   store: Store;
@@ -51,15 +53,43 @@ export interface AppDeps {
   formKey?: string;
   /** ORG_SIGNUP_METRICS_TOKEN: where set, /metrics wants it as a bearer token. */
   metricsToken?: Secret;
+  /** The sandbox plugin (`loadSandbox`): needed exactly when the config uses the sandbox. */
+  sandbox?: SandboxPlugin;
 }
 
-export type App = Express & {
-  /** The configured flows with their adapters (admin tools and tests reach adapters here). */
+export interface App {
+  /** The Express app: what the HTTP server calls with each request. */
+  handler: Express;
+  /** The configured flows with their adapters (the outbox worker delivers through them). */
   flows: Map<string, Flow>;
-  limits: RateLimits;
   metrics: Metrics;
   close(): Promise<void>;
-};
+}
+
+/**
+ * The sandbox plugin, imported only for a config document that uses it (`usesSandbox`): a
+ * production config never loads simulator code. Its `demoSettings` go to `parseConfig`.
+ */
+export async function loadSandbox(
+  document: unknown,
+  env: NodeJS.ProcessEnv,
+): Promise<SandboxPlugin | undefined> {
+  if (!usesSandbox(document, env)) return undefined;
+  return (await import('./sandbox/index.ts')).sandbox;
+}
+
+/**
+ * Reads `ORG_SIGNUP_CONFIG` (default: the bundled demo config, every flow on the sandbox), with
+ * the sandbox plugin where the file uses it.
+ */
+export async function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ config: LoadedConfig; sandbox: SandboxPlugin | undefined }> {
+  const { document, source } = readConfigFile(env);
+  const sandbox = await loadSandbox(document, env);
+  const config = parseConfig(document, env, source, { demoSettings: sandbox?.demoSettings });
+  return { config, sandbox };
+}
 
 /** A strict CSP for the pages this server renders itself (the demo page). */
 const pageCsp = helmet.contentSecurityPolicy({
@@ -79,12 +109,26 @@ const pageCsp = helmet.contentSecurityPolicy({
 
 export function createApp(config: LoadedConfig, deps: AppDeps): App {
   const limits = createRateLimits(config, { redisUrl: deps.redisUrl, log: deps.log });
-  const metrics = createMetrics({ store: deps.store, flows: () => flows, limits: () => limits });
-  const flows = buildFlows(config, { sandboxUrl: deps.sandboxUrl, log: deps.log, metrics });
+  const metrics = createMetrics({
+    store: deps.store,
+    breakers: () =>
+      [...flows.values()].map((f) => ({
+        flow: f.id,
+        provider: f.provider,
+        state: f.breaker.state(),
+      })),
+    rateLimited: () => limits.rejected,
+  });
+  const flows = buildFlows(config, {
+    sandboxUrl: deps.sandboxUrl,
+    sandboxBaseUrl: deps.sandbox?.baseUrlFor,
+    log: deps.log,
+    metrics,
+  });
   const tokens = createFormTokens(formTokenKey(config, deps.formKey));
   const registrations = createRegistrationService(deps.store, tokens, metrics);
   const widgetDir = deps.widgetDir ?? WIDGET_DIR;
-  const app = express() as App;
+  const app = express();
   app.disable('x-powered-by');
   // Answers are per request (ids, tokens): an ETag would only cost a hash of every body.
   app.set('etag', false);
@@ -112,39 +156,14 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
     next(new HttpProblem(503, 'internal_error', 'The widget is not built: run `npm run build`.'));
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const checks = {
-      config: flows.size > 0,
-      store: true,
-      // Stuck: work has waited longer than OUTBOX_STUCK_MS although every instance polls for it.
-      outbox: true,
-      widget: existsSync(`${widgetDir}/org-signup.js`),
-      // A configured Redis unreachable: limits hold per instance only (multiplied by instances).
-      rateLimits: limits.ready(),
-    };
-    try {
-      await deps.store.ping();
-      const { oldestCreatedAt } = await deps.store.outboxStats(Date.now());
-      const longestDeadline = Math.max(...config.flows.map((f) => f.retry.deadlineSeconds)) * 1000;
-      checks.outbox =
-        oldestCreatedAt === null ||
-        Date.now() - oldestCreatedAt < longestDeadline + OUTBOX_STUCK_MS;
-    } catch {
-      checks.store = false;
-    }
-    const ready = checks.config && checks.store && checks.outbox && checks.rateLimits;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
-  });
-  app.get('/metrics', async (req, res, next) => {
-    if (deps.metricsToken && !bearerMatches(req.get('authorization'), deps.metricsToken)) {
-      return next(
-        new HttpProblem(401, 'unauthorized', 'Send the metrics token as a bearer token.'),
-      );
-    }
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  healthRoutes(app, {
+    config,
+    store: deps.store,
+    metrics,
+    flowCount: () => flows.size,
+    rateLimitsReady: () => limits.ready(),
+    widgetDir,
+    metricsToken: deps.metricsToken,
   });
   const openApi = openApiDocument(PACKAGE_VERSION);
   app.get('/openapi.json', (_req, res) => {
@@ -164,7 +183,10 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
       tokens,
     }),
   );
-  if (config.sandbox.enabled) app.use('/sandbox', sandboxRouter());
+  if (config.sandbox.enabled) {
+    if (!deps.sandbox) throw new Error('sandbox.enabled needs the sandbox plugin (loadSandbox)');
+    app.use('/sandbox', deps.sandbox.router());
+  }
   const demoPage = renderDemoPage(config);
   app.get('/', pageCsp, (_req, res) => {
     res.type('html').send(demoPage);
@@ -174,13 +196,14 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   app.use(notFound);
   app.use(problemHandler);
 
-  app.flows = flows;
-  app.limits = limits;
-  app.metrics = metrics;
-  app.close = async () => {
-    await limits.close();
-    for (const flow of flows.values()) flow.breaker.shutdown();
-    await Promise.all([...flows.values()].map((flow) => flow.http.close()));
+  return {
+    handler: app,
+    flows,
+    metrics,
+    async close() {
+      await limits.close();
+      for (const flow of flows.values()) flow.breaker.shutdown();
+      await Promise.all([...flows.values()].map((flow) => flow.http.close()));
+    },
   };
-  return app;
 }

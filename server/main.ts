@@ -4,8 +4,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createApp, type App } from './app.ts';
-import { ConfigError, loadConfig, type LoadedConfig } from './config/load.ts';
+import { createApp, loadConfig, type App, type SandboxPlugin } from './app.ts';
+import { ConfigError, type LoadedConfig } from './config/load.ts';
 import { Secret } from './config/secret.ts';
 import { createLogger } from './logger.ts';
 import { createOutboxWorker, type OutboxWorker } from './registration/outbox.ts';
@@ -35,8 +35,8 @@ export async function startServer(options: {
   redisUrl?: string;
   formKey?: string;
   metricsToken?: Secret;
-  /** Run the outbox worker in this instance (default true). */
-  outbox?: boolean;
+  /** The sandbox plugin (app.ts `loadSandbox`), for a config that uses the sandbox. */
+  sandbox?: SandboxPlugin;
 }): Promise<RunningServer> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -54,8 +54,9 @@ export async function startServer(options: {
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.formKey ? { formKey: options.formKey } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
   });
-  server.on('request', app);
+  server.on('request', app.handler);
   const outbox = createOutboxWorker({
     store: options.store,
     flows: app.flows,
@@ -63,7 +64,7 @@ export async function startServer(options: {
     options: options.config.outbox,
     metrics: app.metrics,
   });
-  if (options.outbox !== false) outbox.start();
+  outbox.start();
   return {
     url,
     server,
@@ -84,8 +85,9 @@ export async function startServer(options: {
 async function main(): Promise<void> {
   const log = createLogger();
   let config: LoadedConfig;
+  let sandbox: SandboxPlugin | undefined;
   try {
-    config = loadConfig();
+    ({ config, sandbox } = await loadConfig());
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     store,
     log,
     port,
+    ...(sandbox ? { sandbox } : {}),
     ...(adminToken ? { adminToken: new Secret(adminToken) } : {}),
     ...(process.env['REDIS_URL'] ? { redisUrl: process.env['REDIS_URL'] } : {}),
     ...(process.env['ORG_SIGNUP_FORM_KEY'] ? { formKey: process.env['ORG_SIGNUP_FORM_KEY'] } : {}),

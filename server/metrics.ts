@@ -4,9 +4,7 @@
  * breaker, and Node's own process metrics. Gauges are read when scraped, never kept up to date.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { RATE_LIMITED_ROUTES } from './config/schema.ts';
-import type { Flow } from './registration/flows.ts';
-import type { RateLimits } from './web/rate-limits.ts';
+import { RATE_LIMITED_ROUTES, type RateLimitedRoute } from './config/schema.ts';
 import type { Store } from './store/types.ts';
 
 /** What happened to a registration, as counted. */
@@ -28,10 +26,19 @@ export interface Metrics {
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
+/** One flow's circuit breaker, as scraped. */
+export interface BreakerReading {
+  flow: string;
+  provider: string;
+  state: keyof typeof BREAKER_STATE;
+}
+
 export function createMetrics(deps: {
   store: Store;
-  flows: () => Map<string, Flow>;
-  limits: () => RateLimits;
+  /** Each flow's circuit breaker now. */
+  breakers: () => Iterable<BreakerReading>;
+  /** Requests refused by a rate limit since start, by route. */
+  rateLimited: () => Record<RateLimitedRoute, number>;
 }): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'org_signup_' });
@@ -72,7 +79,7 @@ export function createMetrics(deps: {
     labelNames: ['route'],
     registers: [registry],
     collect() {
-      const rejected = deps.limits().rejected;
+      const rejected = deps.rateLimited();
       for (const route of RATE_LIMITED_ROUTES) this.set({ route }, rejected[route]);
     },
   });
@@ -82,8 +89,8 @@ export function createMetrics(deps: {
     labelNames: ['flow', 'provider'],
     registers: [registry],
     collect() {
-      for (const flow of deps.flows().values()) {
-        this.set({ flow: flow.id, provider: flow.provider }, BREAKER_STATE[flow.breaker.state()]);
+      for (const { flow, provider, state } of deps.breakers()) {
+        this.set({ flow, provider }, BREAKER_STATE[state]);
       }
     },
   });

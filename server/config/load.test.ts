@@ -1,8 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEMO_CONFIG_PATH, loadConfig, parseConfig } from './load.ts';
+import { loadConfig, loadSandbox } from '../app.ts';
+import { sandbox } from '../sandbox/index.ts';
+import { ConfigError, DEMO_CONFIG_PATH, parseConfig as parse, usesSandbox } from './load.ts';
 import { Secret } from './secret.ts';
+
+/** parseConfig as main.ts calls it: sandbox flows get the sandbox plugin's demo settings. */
+const parseConfig = (document: unknown, env: NodeJS.ProcessEnv, source?: string) =>
+  parse(document, env, source, { demoSettings: sandbox.demoSettings });
 
 const SOURCE = 'test.json';
 const NITRO_URL = 'https://svc.nitrocommerce.ai/v1/rest/acme/';
@@ -387,10 +393,10 @@ describe('parseConfig', () => {
 });
 
 describe('loadConfig', () => {
-  it('throws a ConfigError naming a file that cannot be read', () => {
+  it('throws a ConfigError naming a file that cannot be read', async () => {
     let error: unknown;
     try {
-      loadConfig({ ORG_SIGNUP_CONFIG: '/nonexistent.json' });
+      await loadConfig({ ORG_SIGNUP_CONFIG: '/nonexistent.json' });
     } catch (err) {
       error = err;
     }
@@ -399,9 +405,9 @@ describe('loadConfig', () => {
     expect((error as Error).message).toMatch(/^Invalid configuration in \/nonexistent\.json:/);
   });
 
-  it('loads the bundled demo config when ORG_SIGNUP_CONFIG is unset or empty', () => {
+  it('loads the bundled demo config when ORG_SIGNUP_CONFIG is unset or empty', async () => {
     for (const env of [{}, { ORG_SIGNUP_CONFIG: '' }]) {
-      const config = loadConfig(env);
+      const { config } = await loadConfig(env);
       expect(config.source).toBe(DEMO_CONFIG_PATH);
       expect(config.flows.map((f) => f.id)).toEqual([
         'nitro',
@@ -411,6 +417,27 @@ describe('loadConfig', () => {
         'titelive',
       ]);
     }
+  });
+});
+
+describe('the sandbox plugin', () => {
+  it('is loaded for sandbox flows or a mounted sandbox, never for a production config', async () => {
+    expect(usesSandbox(demoDocument(), {})).toBe(true);
+    expect(usesSandbox({ flows: [nitroFlow({ baseUrl: undefined, sandbox: true })] }, {})).toBe(
+      true,
+    );
+    expect(usesSandbox({ sandbox: { url: 'http://sandbox.internal:8080' }, flows: [] }, {})).toBe(
+      false,
+    );
+    expect(usesSandbox({ sandbox: { enabled: true }, flows: [nitroFlow()] }, ENV)).toBe(true);
+    expect(usesSandbox({ flows: [nitroFlow(), intellectMoneyFlow()] }, ENV)).toBe(false);
+    expect(await loadSandbox({ flows: [nitroFlow()] }, ENV)).toBeUndefined();
+    expect(await loadSandbox(demoDocument(), {})).toBe(sandbox);
+  });
+
+  it('gives sandbox flows its demo settings; parsing one without them is a bug', () => {
+    expect(() => parse(demoDocument(), {})).toThrow(/needs the sandbox plugin/);
+    expect(() => parse({ flows: [nitroFlow()] }, ENV)).not.toThrow();
   });
 });
 

@@ -1,14 +1,15 @@
 /**
  * Loads the config file: JSON -> `{ env }` references resolved -> zod -> each flow's provider
- * settings (sandbox flows get the simulator's demo settings underneath). Every problem is reported
- * at once with the path of the key, so a bad file stops the process with a message to act on.
+ * settings (sandbox flows get the simulator's demo settings underneath, handed in by whoever
+ * loaded the sandbox: app.ts). Every problem is reported at once with the path of the key, so a
+ * bad file stops the process with a message to act on.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { FIELD_SPECS, type FieldRule } from '../../shared/fields.ts';
+import type { ProviderId } from '../../shared/providers.ts';
 import { PROVIDERS } from '../providers/index.ts';
-import { SIMULATORS } from '../sandbox/index.ts';
 import { configSchema, flowSchema, type Config, type FlowConfig } from './schema.ts';
 import { resolveEnvReferences } from './secret.ts';
 
@@ -26,6 +27,14 @@ export interface LoadedConfig extends Omit<Config, 'flows'> {
   source: string;
   /** What the operator must hear at start (main.ts says each loudly). */
   warnings: string[];
+}
+
+export interface ParseOptions {
+  /**
+   * Settings a `sandbox: true` flow gets underneath its own: the simulator's credentials (the
+   * sandbox plugin's `demoSettings`). Needed exactly when `usesSandbox` says so.
+   */
+  demoSettings?: (provider: ProviderId) => Record<string, unknown>;
 }
 
 /** The explicit switch that lets the sandbox run where others can reach it. */
@@ -76,12 +85,21 @@ function mergeSettings(base: unknown, over: unknown): unknown {
   return out;
 }
 
+function demoSettingsOf(provider: ProviderId, options: ParseOptions): Record<string, unknown> {
+  if (!options.demoSettings) {
+    // A caller's mistake, not the file's: it parsed a sandbox config without loading the sandbox.
+    throw new Error('a config with sandbox flows needs the sandbox plugin (see loadSandbox)');
+  }
+  return options.demoSettings(provider);
+}
+
 /** The checks that need the provider: fields, host values, base URL, settings. */
 function checkFlow(
   flow: FlowConfig,
   at: string,
   sandbox: Config['sandbox'],
   problems: string[],
+  options: ParseOptions,
 ): LoadedFlow {
   const provider = PROVIDERS[flow.provider];
   if (flow.sandbox && flow.baseUrl) {
@@ -93,7 +111,7 @@ function checkFlow(
   if (flow.sandbox && !sandbox.enabled && !sandbox.url) {
     problems.push(`${at}.sandbox: set "sandbox": { "enabled": true } or a "sandbox.url" to reach`);
   }
-  const base = flow.sandbox ? SIMULATORS[flow.provider].flowSettings() : {};
+  const base = flow.sandbox ? demoSettingsOf(flow.provider, options) : {};
   const settings = provider.settings.safeParse(mergeSettings(base, flow.settings));
   if (!settings.success) problems.push(...describe(settings.error.issues, [at, 'settings']));
   const fields =
@@ -130,6 +148,7 @@ export function parseConfig(
   document: unknown,
   env: NodeJS.ProcessEnv,
   source = 'the configuration',
+  options: ParseOptions = {},
 ): LoadedConfig {
   const { value, missing } = resolveEnvReferences(document, env);
   const problems: string[] = [];
@@ -152,7 +171,7 @@ export function parseConfig(
     if (!flow) return;
     if (seen.has(flow.id)) problems.push(`flows[${i}].id: "${flow.id}" is used by another flow`);
     seen.add(flow.id);
-    flows.push(checkFlow(flow, `flows[${i}]`, sandbox, problems));
+    flows.push(checkFlow(flow, `flows[${i}]`, sandbox, problems, options));
   });
   const warnings: string[] = [];
   const exposure = sandbox.enabled ? sandboxExposure(candidates, env) : [];
@@ -176,14 +195,27 @@ export function parseConfig(
   return { ...parsed.data, rateLimits, flows, source, warnings };
 }
 
+/**
+ * Whether a config document needs the sandbox: a flow with `"sandbox": true` (the simulator's
+ * base URL and credentials) or `sandbox.enabled` (the simulators mounted on this server).
+ */
+export function usesSandbox(document: unknown, env: NodeJS.ProcessEnv): boolean {
+  const { value } = resolveEnvReferences(document, env);
+  const raw = (value ?? {}) as { flows?: unknown; sandbox?: unknown };
+  const enabled = (raw.sandbox as { enabled?: unknown } | undefined)?.enabled === true;
+  const flows: unknown[] = Array.isArray(raw.flows) ? raw.flows : [];
+  return enabled || flows.some((f) => (f as { sandbox?: unknown } | null)?.sandbox === true);
+}
+
 /** Reads `ORG_SIGNUP_CONFIG` (default: the bundled demo config, every flow on the sandbox). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+export function readConfigFile(env: NodeJS.ProcessEnv = process.env): {
+  document: unknown;
+  source: string;
+} {
   const path = env['ORG_SIGNUP_CONFIG'] || DEMO_CONFIG_PATH;
-  let document: unknown;
   try {
-    document = JSON.parse(readFileSync(path, 'utf8'));
+    return { document: JSON.parse(readFileSync(path, 'utf8')), source: path };
   } catch (err) {
     throw new ConfigError(path, [`cannot read it as JSON: ${(err as Error).message}`]);
   }
-  return parseConfig(document, env, path);
 }

@@ -16,7 +16,6 @@ import type { ProviderAdapter, RegistrationInput, RegistrationResult } from '../
 import { createBreaker, type Breaker } from '../providers/kit/circuit-breaker.ts';
 import type { Metrics } from '../metrics.ts';
 import { createRedactor, secretValues, type Redactor } from '../providers/kit/redact.ts';
-import { sandboxBaseUrl } from '../sandbox/index.ts';
 
 export interface Flow {
   id: string;
@@ -41,15 +40,18 @@ export interface Flow {
 export interface FlowOptions {
   /** Where `sandbox: true` flows find the simulators (this server's own URL by default). */
   sandboxUrl: string | undefined;
+  /** The sandbox plugin's `baseUrlFor`: the URL a sandbox flow of `provider` calls. */
+  sandboxBaseUrl: ((sandboxUrl: string, provider: ProviderId) => URL) | undefined;
   log: Logger;
-  metrics?: Metrics;
+  metrics: Metrics;
 }
 
 function baseUrlOf(flow: LoadedFlow, options: FlowOptions, config: LoadedConfig): URL {
   if (flow.sandbox) {
     const url = config.sandbox.url ?? options.sandboxUrl;
     if (!url) throw new Error(`flow ${flow.id}: sandbox flows need the server's own URL`);
-    return sandboxBaseUrl(url, flow.provider);
+    if (!options.sandboxBaseUrl) throw new Error(`flow ${flow.id}: sandbox flows need the sandbox`);
+    return options.sandboxBaseUrl(url, flow.provider);
   }
   // Relative paths resolve below the base only when it ends in '/'.
   const base = flow.baseUrl ?? PROVIDERS[flow.provider].defaultBaseUrl!;
@@ -76,7 +78,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       requestTimeoutMs: flowConfig.timeouts.requestMs,
       log,
       observe: (outcome, seconds) =>
-        options.metrics?.providerCall(flowConfig.provider, flowConfig.id, outcome, seconds),
+        options.metrics.providerCall(flowConfig.provider, flowConfig.id, outcome, seconds),
     });
     const adapter = definition.create(flowConfig.providerSettings, {
       baseUrl: baseUrlOf(flowConfig, options, config),

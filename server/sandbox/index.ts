@@ -1,4 +1,8 @@
-/** The simulators, one per provider id (DESIGN.md §4), and their mount under `/sandbox`. */
+/**
+ * The simulators, one per provider id (DESIGN.md §4), as the plugin app.ts mounts under
+ * `/sandbox` when the config uses them. Nothing else in production imports this folder, so a
+ * config without sandbox flows never loads simulator code.
+ */
 import express, { type Router } from 'express';
 import type { ProviderId } from '../../shared/providers.ts';
 import { cloudsuiteSandboxFlow, createCloudsuiteSimulator } from './cloudsuite.ts';
@@ -24,14 +28,6 @@ export const SIMULATORS: Record<ProviderId, SimulatorDefinition> = {
   titelive: { ...titeliveSandboxFlow, create: createTiteliveSimulator },
 };
 
-/** The URL a sandbox flow of `provider` calls, given where the simulators are mounted. */
-export function sandboxBaseUrl(sandboxUrl: string, provider: ProviderId): URL {
-  return new URL(
-    `sandbox/${provider}${SIMULATORS[provider].basePath}`,
-    sandboxUrl.replace(/\/?$/, '/'),
-  );
-}
-
 /** All simulators, each at `/<provider id>`, fresh state. */
 export function sandboxRouter(): Router {
   const router = express.Router();
@@ -40,3 +36,20 @@ export function sandboxRouter(): Router {
   }
   return router;
 }
+
+/** What the app needs of the sandbox: the simulators, where they are, their credentials. */
+export interface SandboxPlugin {
+  /** All simulators, each at `/<provider id>`, fresh state (mounted at `/sandbox`). */
+  router: () => Router;
+  /** The URL a sandbox flow of `provider` calls, given where the simulators are mounted. */
+  baseUrlFor: (sandboxUrl: string, provider: ProviderId) => URL;
+  /** Settings a `sandbox: true` flow gets underneath its own: the simulator's credentials. */
+  demoSettings: (provider: ProviderId) => Record<string, unknown>;
+}
+
+export const sandbox: SandboxPlugin = {
+  router: sandboxRouter,
+  baseUrlFor: (sandboxUrl, provider) =>
+    new URL(`sandbox/${provider}${SIMULATORS[provider].basePath}`, sandboxUrl.replace(/\/?$/, '/')),
+  demoSettings: (provider) => SIMULATORS[provider].flowSettings(),
+};

@@ -21,6 +21,7 @@ import {
   nitroFields,
   ORIGIN,
   startBff,
+  WITH_SANDBOX,
   type Bff,
   type ConfigDocument,
   type FlowDocument,
@@ -457,7 +458,12 @@ describe('bots', () => {
     expect(res.status).toBe(400);
     expect(res.body['code']).toBe('form_expired');
     // A token signed with the right key but a day old.
-    const config = parseConfig({ sandbox: { enabled: true }, flows: [nitroFlow('guarded')] }, {});
+    const config = parseConfig(
+      { sandbox: { enabled: true }, flows: [nitroFlow('guarded')] },
+      {},
+      undefined,
+      WITH_SANDBOX,
+    );
     const other = createFormTokens(formTokenKey(config, undefined)).issue(
       'guarded',
       Date.now() - 25 * 3_600_000,

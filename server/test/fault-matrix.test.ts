@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../shared/providers.ts';
 import { titeliveContract } from './contract/titelive.ts';
 import { CREATE_PATH, FIXTURES, READINGS } from './fault-cases.ts';
-import { startBff, type Bff, type FlowDocument } from './harness.ts';
+import { startBff, WITH_SANDBOX, type Bff, type FlowDocument } from './harness.ts';
 
 const MODES = ['500', 'timeout', 'reset'] as const;
 const PHASES = ['before', 'after'] as const;
@@ -150,6 +150,7 @@ describe('the outbox delivers what was queued', () => {
         },
         {},
         'test',
+        WITH_SANDBOX,
       ),
     ).toThrow(/queueOnOutage: titelive needs the user's password/);
   });

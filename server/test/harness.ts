@@ -5,16 +5,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { request } from 'undici';
+import { loadSandbox } from '../app.ts';
 import { DEMO_CONFIG_PATH, parseConfig } from '../config/load.ts';
 import { Secret } from '../config/secret.ts';
 import { createLogger } from '../logger.ts';
 import { startServer, type RunningServer } from '../main.ts';
+import { sandbox } from '../sandbox/index.ts';
 import { openStore } from '../store/index.ts';
 import { freshInn, unique } from './data.ts';
 
 export { freshInn, unique };
 
 export const ORIGIN = 'http://localhost:5173';
+
+/** What main.ts gives parseConfig and startServer for a sandbox config: the sandbox plugin. */
+export const WITH_SANDBOX = { demoSettings: sandbox.demoSettings, sandbox } as const;
 
 export interface FlowDocument {
   id: string;
@@ -95,11 +100,11 @@ export async function startBff(
     level: 'debug',
     destination: { write: (line: string) => void logs.push(line) },
   });
-  const config = parseConfig(
-    forTests(options.config ?? demoConfig()),
-    { ...options.env },
-    'test config',
-  );
+  const document = forTests(options.config ?? demoConfig());
+  const env = { ...options.env };
+  // As main.ts does: the sandbox plugin for a config that uses it, its demo settings to parse.
+  const sandbox = await loadSandbox(document, env);
+  const config = parseConfig(document, env, 'test config', { demoSettings: sandbox?.demoSettings });
   const store = await openStore(options.storeUrl ?? 'sqlite::memory:');
   const server = await startServer({
     config,
@@ -109,6 +114,7 @@ export async function startBff(
     host: '127.0.0.1',
     ...(options.adminToken ? { adminToken: new Secret(options.adminToken) } : {}),
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(sandbox ? { sandbox } : {}),
   });
 
   async function fetchJson<T>(

@@ -13,7 +13,7 @@ import {
   resendResponseSchema,
 } from '../web/openapi.ts';
 import { titeliveFields } from './contract/titelive.ts';
-import { ORIGIN, demoConfig, nitroFields, startBff, type Bff } from './harness.ts';
+import { ORIGIN, WITH_SANDBOX, demoConfig, nitroFields, startBff, type Bff } from './harness.ts';
 import { startInstance, startSandbox, writeConfig } from './reliability/cluster.ts';
 
 const TOKEN = 'operations-admin-token-000001';
@@ -69,12 +69,12 @@ describe('/metrics', () => {
     const { openStore } = await import('../store/index.ts');
     const { createLogger } = await import('../logger.ts');
     const server = await startServer({
-      config: parseConfig(demoConfig(), {}),
+      config: parseConfig(demoConfig(), {}, undefined, WITH_SANDBOX),
       store: await openStore('sqlite::memory:'),
       log: createLogger({ level: 'silent' }),
       port: 0,
       host: '127.0.0.1',
-      outbox: false,
+      sandbox: WITH_SANDBOX.sandbox,
       metricsToken: new Secret('metrics-token-123456'),
     });
     try {
@@ -91,7 +91,7 @@ describe('/metrics', () => {
 
 /** Every (method, path) the app routes, in OpenAPI's `{param}` spelling. */
 function appRoutes(): [string, string][] {
-  const app = bff.server.app as unknown as { router: { stack: Layer[] } };
+  const app = bff.server.app.handler as unknown as { router: { stack: Layer[] } };
   interface Layer {
     name: string;
     route?: { path: string; methods: Record<string, boolean> };

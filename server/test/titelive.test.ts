@@ -21,7 +21,7 @@ import type { FollowUpInput } from '../providers/types.ts';
 import type { OutboxMessage } from '../sandbox/simulator.ts';
 import { TITELIVE_SANDBOX } from '../sandbox/titelive.ts';
 import { openStore } from '../store/index.ts';
-import { ORIGIN, startBff, type Bff, type FlowDocument } from './harness.ts';
+import { ORIGIN, startBff, WITH_SANDBOX, type Bff, type FlowDocument } from './harness.ts';
 import { titeliveFields, titeliveFlow } from './contract/titelive.ts';
 
 const CREATE_PATH = `/api/json/${TITELIVE_SANDBOX.domainCode}/customer`;
@@ -478,7 +478,7 @@ describe('titelive: settings TiteLive refuses', () => {
 
   it('refuses bad settings at start-up, naming the key', () => {
     const parse = (settings: Record<string, unknown>) =>
-      parseConfig(config([titeliveFlow('x', settings)]), {}, 'test');
+      parseConfig(config([titeliveFlow('x', settings)]), {}, 'test', WITH_SANDBOX);
     expect(() => parse({ domainCode: '1234' })).toThrow(/settings\.domainCode: the five-digit/);
     expect(() => parse({ passwordHash: { algorithm: 'sha256' } })).toThrow(
       /settings\.passwordHash\.algorithm/,
@@ -669,11 +669,13 @@ describe('titelive: the journal', () => {
         config([{ ...titeliveFlow('titelive'), botProtection: { minFillSeconds: 0 } }]),
         {},
         'test',
+        WITH_SANDBOX,
       ),
       store: await openStore(`sqlite:${join(dir, 'journal.db')}`),
       log,
       port: 0,
       host: '127.0.0.1',
+      sandbox: WITH_SANDBOX.sandbox,
     });
   });
   afterAll(async () => {
