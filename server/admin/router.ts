@@ -9,8 +9,7 @@ import { z } from 'zod';
 import type { Secret } from '../config/secret.ts';
 import { HttpProblem, ProviderError } from '../errors.ts';
 import type { Flow } from '../registration/flows.ts';
-import { logFailure } from '../registration/delivery.ts';
-import { problemFor, queuedAnswer } from '../registration/register.ts';
+import { failureProblem, queuedAnswer } from '../registration/outcomes.ts';
 import type { ApprovalsApi, DoctorCheck } from '../providers/types.ts';
 import type { Store } from '../store/types.ts';
 import { requireBearer } from './auth.ts';
@@ -70,8 +69,7 @@ export function adminRouter(deps: {
       if (err.kind === 'not_found') {
         throw new HttpProblem(404, 'not_found', 'The provider has no such pending user.');
       }
-      logFailure(log, flow, err, {});
-      throw problemFor(err);
+      throw failureProblem(log, flow, err, {});
     }
   }
 

@@ -13,8 +13,7 @@ import {
 } from '../../shared/api.ts';
 import { HttpProblem, ProviderError } from '../errors.ts';
 import type { Flow } from './flows.ts';
-import { logFailure } from './delivery.ts';
-import { problemFor, type Answer } from './register.ts';
+import { failureProblem, type Answer } from './outcomes.ts';
 import type { FollowUpInput } from '../providers/types.ts';
 import type {
   StepKind,
@@ -101,11 +100,10 @@ export function createFollowUpService(store: Store): FollowUpService {
     if (neverReached(err) || err.kind === 'not_found') {
       await store.releaseStep(registration.id, ticket);
     }
-    logFailure(log, flow, err, { registrationId: registration.id }, [
+    throw failureProblem(log, flow, err, { registrationId: registration.id }, [
       ...submitted,
       ...Object.values(registration.providerState),
     ]);
-    throw problemFor(err);
   }
 
   return {

@@ -11,14 +11,8 @@ import { attempt, backoffMs, isUsersAnswer, leaseMsFor, logFailure } from './del
 import { HttpProblem } from '../errors.ts';
 import type { Flow } from './flows.ts';
 import type { Metrics } from '../metrics.ts';
-import {
-  answerFor,
-  describeError,
-  outcomeOf,
-  problemFor,
-  queuedAnswer,
-  type StoredSubmission,
-} from './register.ts';
+import { answerFor, describeError, failureProblem, outcomeOf, queuedAnswer } from './outcomes.ts';
+import type { StoredSubmission } from './register.ts';
 import type { ClaimedWork, Outcome, Store } from '../store/types.ts';
 
 export interface OutboxOptions {
@@ -40,7 +34,7 @@ export function createOutboxWorker(deps: {
   flows: Map<string, Flow>;
   log: Logger;
   options: OutboxOptions;
-  metrics?: Metrics;
+  metrics: Metrics;
 }): OutboxWorker {
   const { store, flows, options } = deps;
   const log = deps.log.child({ component: 'outbox' });
@@ -66,7 +60,7 @@ export function createOutboxWorker(deps: {
       ...firstAnswer(work, { status: problem.status, body: problemBody(problem) }),
     };
     await store.finish(work.id, work.leaseToken, outcome);
-    deps.metrics?.registration(work.flowId, status);
+    deps.metrics.registration(work.flowId, status);
     const where = { registrationId: work.id, flow: work.flowId, attempts: work.attempts };
     if (status === 'rejected') log.info(where, `registration rejected by the provider: ${detail}`);
     else log.error(where, `registration failed: ${detail}`);
@@ -108,13 +102,13 @@ export function createOutboxWorker(deps: {
         detail: result.reconciled ? 'delivered (reconciled: it already existed)' : 'delivered',
       });
       rlog.info({ reconciled: result.reconciled }, 'outbox delivered a registration');
-      deps.metrics?.registration(flow.id, result.reconciled ? 'reconciled' : 'delivered');
+      deps.metrics.registration(flow.id, result.reconciled ? 'reconciled' : 'delivered');
       return;
     }
     if (result.kind === 'final') {
-      logFailure(rlog, flow, result.error, {}, submitted);
+      const problem = failureProblem(rlog, flow, result.error, {}, submitted);
       const status = isUsersAnswer(result.error) ? 'rejected' : 'failed';
-      return fail(work, describeError(result.error), problemFor(result.error), status);
+      return fail(work, describeError(result.error), problem, status);
     }
     await store.reschedule(work.id, work.leaseToken, {
       nextAttemptAt: now + backoffMs(work.attempts, flow.config.retry),

@@ -10,7 +10,8 @@ import type { Flow } from '../registration/flows.ts';
 import type { RateLimitedRoute } from '../config/schema.ts';
 import type { FollowUpService } from '../registration/follow-ups.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { publicStatus, type Answer, type RegistrationService } from '../registration/register.ts';
+import { publicStatus, type Answer } from '../registration/outcomes.ts';
+import type { RegistrationService } from '../registration/register.ts';
 import type { StoredRegistration } from '../store/types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

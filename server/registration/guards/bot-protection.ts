@@ -5,8 +5,11 @@
  * the minimum, so only clients that skip it (scripts posting directly) are caught.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Secret } from '../../config/secret.ts';
+import type { RegistrationRequest } from '../../../shared/api.ts';
 import type { LoadedConfig } from '../../config/load.ts';
+import { Secret } from '../../config/secret.ts';
+import { HttpProblem } from '../../errors.ts';
+import type { Flow } from '../flows.ts';
 
 /** A token older than this no longer proves anything: the page is asked to fetch a new one. */
 export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
@@ -58,4 +61,38 @@ export function formTokenKey(config: LoadedConfig, envKey: string | undefined): 
   const hmac = createHmac('sha256', 'org-signup form key');
   for (const value of secrets.sort()) hmac.update(`${value.length}:${value}`);
   return hmac.digest();
+}
+
+/** 400: the form must be loaded again (the widget does so and sends once more). */
+export const formExpired = (detail: string) => new HttpProblem(400, 'form_expired', detail);
+
+/**
+ * Why a submission looks like a bot's (undefined for a person's), and the hash of the form token
+ * that admits it: one token admits one registration (the journal refuses it for another key).
+ */
+export function botCheck(
+  flow: Flow,
+  request: RegistrationRequest,
+  tokens: FormTokens,
+): { reason: string | undefined; tokenHash?: string } {
+  const { honeypot, minFillSeconds } = flow.config.botProtection;
+  const hashed = request.formToken
+    ? { tokenHash: createHash('sha256').update(request.formToken).digest('hex') }
+    : {};
+  if (honeypot && request.hp) return { reason: 'honeypot filled', ...hashed };
+  if (minFillSeconds <= 0) return { reason: undefined };
+  const token = tokens.check(flow.id, request.formToken);
+  if (!token.ok && token.reason === 'missing') return { reason: 'no form token' };
+  if (!token.ok) {
+    // A page left open for a day, or keys rotated: a person's, most likely. The widget
+    // fetches a fresh token and sends again.
+    throw formExpired('The form is out of date: load it again and send.');
+  }
+  return {
+    reason:
+      token.ageMs < minFillSeconds * 1000
+        ? `sent ${token.ageMs} ms after the form was served`
+        : undefined,
+    ...hashed,
+  };
 }

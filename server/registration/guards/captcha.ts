@@ -3,9 +3,13 @@
  * captcha widget produced is verified at the provider's `siteverify` endpoint before anything
  * is journaled. Both providers take the same form fields and answer `{ success, error-codes }`.
  */
+import type { Logger } from 'pino';
 import { request } from 'undici';
 import { z } from 'zod';
+import type { RegistrationRequest } from '../../../shared/api.ts';
 import type { LoadedFlow } from '../../config/load.ts';
+import { HttpProblem, invalidFields } from '../../errors.ts';
+import type { Flow } from '../flows.ts';
 
 export const CAPTCHA_VERIFY_URLS = {
   turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
@@ -19,7 +23,7 @@ const answer = z.looseObject({
 
 export type CaptchaVerdict = 'passed' | 'failed' | 'unavailable';
 
-export async function verifyCaptcha(
+async function verifyCaptcha(
   captcha: NonNullable<LoadedFlow['captcha']>,
   token: string,
   remoteIp: string | undefined,
@@ -43,4 +47,32 @@ export async function verifyCaptcha(
   } catch {
     return { verdict: 'unavailable', codes: [] };
   }
+}
+
+/** The flow's captcha, checked: a missing, refused or uncheckable token is the user's problem. */
+export async function checkCaptcha(
+  flow: Flow,
+  request: RegistrationRequest,
+  ip: string | undefined,
+  log: Logger,
+) {
+  const captcha = flow.config.captcha;
+  if (!captcha) return;
+  if (!request.captchaToken) throw invalidFields({ captcha: 'required' });
+  const { verdict, codes } = await verifyCaptcha(captcha, request.captchaToken, ip);
+  if (verdict === 'passed') return;
+  if (verdict === 'failed') {
+    // The provider's own words: scrubbed like any provider text (one may echo our secret).
+    log.info({ flow: flow.id, codes: codes.map((code) => flow.redact(code)) }, 'captcha refused');
+    throw invalidFields({ captcha: 'invalid' });
+  }
+  log.error({ flow: flow.id, provider: captcha.provider }, 'captcha verify endpoint unavailable');
+  throw new HttpProblem(
+    503,
+    'captcha_unavailable',
+    'The captcha check is unavailable; try again.',
+    {
+      headers: { 'retry-after': '10' },
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, type ProviderErrorKind } from '../errors.ts';
-import { problemFor } from './register.ts';
+import { problemFor } from './outcomes.ts';
 
 describe('problemFor: provider failures as the user sees them', () => {
   it.each<
