@@ -23,6 +23,7 @@ import { credentialCache } from './kit/credential-cache.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
 import type { FieldRule } from '../../shared/fields.ts';
 import { probe, skipped } from './kit/doctor.ts';
+import { safeJson } from './kit/provider-http.ts';
 import { defineProvider, type RegistrationInput, type RegistrationResult } from './types.ts';
 
 export const REGISTER_PARAMS = [
@@ -191,10 +192,8 @@ export const intellectmoney = defineProvider({
           `IntellectMoney refused ${method} with HTTP ${res.status}: check the flow's bearerToken, signSecretKey and ${method === 'getUserToken' ? 'userTokenSignOrder' : 'signOrder'}`,
         );
       }
-      let body: unknown;
-      try {
-        body = JSON.parse(res.text);
-      } catch {
+      const body = safeJson(res);
+      if (body === undefined) {
         throw new ProviderError(
           'bad_response',
           `IntellectMoney answered ${method} with HTTP ${res.status} and a body that is not JSON (${res.contentType || 'no content type'}): check the flow's baseUrl (it ends in /personal/)`,

@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../errors.ts';
 import { credentialCache } from './kit/credential-cache.ts';
-import type { ProviderResponse } from './kit/provider-http.ts';
+import { safeJson, type ProviderResponse } from './kit/provider-http.ts';
 import { plainOrEnv, secret } from '../config/secret.ts';
 import { probe, skipped } from './kit/doctor.ts';
 import { defineProvider, type RegistrationResult } from './types.ts';
@@ -66,14 +66,6 @@ function describeAnswer(res: ProviderResponse): string {
   if (!parsed.success) return `no Nitro code (${res.contentType || 'no content type'})`;
   const { code, message } = parsed.data;
   return `code ${code}${message ? ` "${message.slice(0, 200)}"` : ''}`;
-}
-
-function safeJson(res: ProviderResponse): unknown {
-  try {
-    return res.json();
-  } catch {
-    return undefined;
-  }
 }
 
 function codeOf(res: ProviderResponse): number | undefined {

@@ -37,7 +37,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { FieldName } from '../../shared/fields.ts';
 import { ProviderError, type ProviderErrorKind } from '../errors.ts';
-import type { ProviderRequest } from './kit/provider-http.ts';
+import { safeJson, type ProviderRequest } from './kit/provider-http.ts';
+import { regExpSetting, relativePathSetting } from './kit/settings.ts';
 import { secret } from '../config/secret.ts';
 import { probe, skipped } from './kit/doctor.ts';
 import { defineProvider, type FollowUpInput, type RegistrationResult } from './types.ts';
@@ -94,21 +95,12 @@ const OUTCOMES = [
   'not_found',
 ] as const satisfies readonly ProviderErrorKind[];
 
-const isRegExp = (pattern: string) => {
-  try {
-    new RegExp(pattern, 'i');
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const codeRule = z
   .strictObject({
     /** TiteLive's `response.code`. */
     code: z.int().optional(),
     /** A case-insensitive regular expression tested against `response.message`. */
-    message: z.string().min(1).refine(isRegExp, 'a valid regular expression').optional(),
+    message: regExpSetting('a valid regular expression').min(1).optional(),
     outcome: z.enum(OUTCOMES),
     /** The canonical field a 409 / 400 names (for `rejected` on code 9: read from the message). */
     field: z.enum(Object.values(PARAM_FIELDS) as [FieldName, ...FieldName[]]).optional(),
@@ -213,10 +205,9 @@ const settings = z.strictObject({
    * has no `/api/` segment where every other call has one: its literal form is the default, and
    * a route miss there is tried once with `api/` in front (the one that answers is kept, logged).
    */
-  resendPath: z
-    .string()
-    .regex(/^(?![a-z][a-z0-9+.-]*:|\/)/i, 'a path relative to baseUrl, without a leading "/"')
-    .default(DEFAULT_RESEND_PATH),
+  resendPath: relativePathSetting('a path relative to baseUrl, without a leading "/"').default(
+    DEFAULT_RESEND_PATH,
+  ),
   /** The resend call's query parameter carrying the e-mail [assumed]. */
   resendEmailParam: z.string().min(1).default('email'),
   /** Tried before DEFAULT_CODE_RULES: `{ code?, message?, outcome, field? }`. */
@@ -274,13 +265,7 @@ export const titelive = defineProvider({
     /** The answer's HTTP status and envelope; undefined when the body is not TiteLive's. */
     async function send(request: ProviderRequest) {
       const res = await http.request(request);
-      let body: unknown;
-      try {
-        body = JSON.parse(res.text);
-      } catch {
-        body = undefined;
-      }
-      const parsed = envelopeSchema.safeParse(body);
+      const parsed = envelopeSchema.safeParse(safeJson(res));
       return { status: res.status, answer: parsed.success ? parsed.data.response : undefined };
     }
 

@@ -39,7 +39,8 @@ import { z } from 'zod';
 import pMap from 'p-map';
 import { ProviderError } from '../../errors.ts';
 import { credentialCache } from '../kit/credential-cache.ts';
-import type { ProviderResponse, ProviderRequest } from '../kit/provider-http.ts';
+import { safeJson, type ProviderResponse, type ProviderRequest } from '../kit/provider-http.ts';
+import { regExpSetting, relativePathSetting } from '../kit/settings.ts';
 import { plainOrEnv, secret } from '../../config/secret.ts';
 import { probe, skipped } from '../kit/doctor.ts';
 import {
@@ -87,24 +88,9 @@ const MAX_PAGES = 1000;
 /** Profile reads in flight at once while listing. */
 const PROFILE_CONCURRENCY = 4;
 
-const relativePath = z
-  .string()
-  .min(1)
-  .refine((p) => !p.startsWith('/'), {
-    message: 'a path relative to the flow baseUrl: drop the leading /',
-  });
-
-const pattern = z.string().refine(
-  (p) => {
-    try {
-      new RegExp(p, 'i');
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'a regular expression' },
-);
+const relativePath = relativePathSetting(
+  'a path relative to the flow baseUrl: drop the leading /',
+).min(1);
 
 const settings = z.strictObject({
   /** The origin (webshop) code in every user path: `/api/origin/{originCode}/…` [seed]. */
@@ -147,7 +133,7 @@ const settings = z.strictObject({
       body: z.record(z.string(), z.unknown()).default({ ...ASSUMED.reject.body }),
     })
     .prefault({}),
-  duplicatePattern: pattern.default(ASSUMED.duplicatePattern),
+  duplicatePattern: regExpSetting('a regular expression').default(ASSUMED.duplicatePattern),
 });
 type Settings = z.infer<typeof settings>;
 
@@ -792,12 +778,3 @@ export const cloudsuite = defineProvider({
     };
   },
 });
-
-/** The body as JSON, or undefined: for error answers, whose body is optional. */
-function safeJson(res: ProviderResponse): unknown {
-  try {
-    return res.json();
-  } catch {
-    return undefined;
-  }
-}

@@ -34,7 +34,8 @@ import type { FieldName, FieldRule } from '../../../shared/fields.ts';
 import { plainOrEnv, secret } from '../../config/secret.ts';
 import { ProviderError } from '../../errors.ts';
 import { credentialCache, type FetchedCredential } from '../kit/credential-cache.ts';
-import type { ProviderResponse } from '../kit/provider-http.ts';
+import { safeJson, type ProviderResponse } from '../kit/provider-http.ts';
+import { regExpSetting, relativePathSetting } from '../kit/settings.ts';
 import { probe, skipped } from '../kit/doctor.ts';
 import {
   defineProvider,
@@ -82,17 +83,7 @@ export const DEFAULT_ROUTES = {
 type RouteName = keyof typeof DEFAULT_ROUTES;
 
 const regex = () =>
-  z.string().refine(
-    (source) => {
-      try {
-        new RegExp(source, 'i');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'a regular expression (JavaScript syntax, matched case-insensitively)' },
-  );
+  regExpSetting('a regular expression (JavaScript syntax, matched case-insensitively)');
 
 const fieldRule = z.strictObject({
   /** Tested, case-insensitively, against the answer's `message`. */
@@ -167,12 +158,9 @@ export const DEFAULT_CONFIRMATION_RULES: ConfirmationRule[] = [
   { status: 'TooManyRequestsException', outcome: 'try_later' },
 ];
 
-const route = z
-  .string()
-  .min(1)
-  .refine((p) => !p.startsWith('/') && !/^[a-z][a-z0-9+.-]*:/i.test(p), {
-    message: "a path relative to the flow's baseUrl, without a leading /",
-  });
+const route = relativePathSetting("a path relative to the flow's baseUrl, without a leading /").min(
+  1,
+);
 
 const settings = z
   .strictObject({
@@ -268,13 +256,7 @@ interface Problem {
 
 /** The `{ message, status }` of an error answer; empty strings where it has none or is not JSON. */
 function problemOf(res: ProviderResponse): Problem {
-  let body: unknown;
-  try {
-    body = JSON.parse(res.text);
-  } catch {
-    return { message: '', status: '' };
-  }
-  const parsed = problemSchema.safeParse(body);
+  const parsed = problemSchema.safeParse(safeJson(res));
   if (!parsed.success) return { message: '', status: '' };
   const { message, status } = parsed.data;
   return {

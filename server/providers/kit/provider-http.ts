@@ -28,6 +28,15 @@ export interface ProviderResponse {
   json(): unknown;
 }
 
+/** The body as JSON, or undefined: for answers whose body is optional or may be anything. */
+export function safeJson(res: ProviderResponse): unknown {
+  try {
+    return res.json();
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ProviderHttp {
   request(req: ProviderRequest): Promise<ProviderResponse>;
   close(): Promise<void>;
