@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../errors.ts';
-import { splitHouseNumber } from '../providers/cloudsuite/index.ts';
+import { splitHouseNumber } from '../providers/cloudsuite/client.ts';
 import type { ApprovalsApi, ProviderAdapter } from '../providers/types.ts';
 import { CLOUDSUITE_SANDBOX } from '../sandbox/cloudsuite.ts';
 import type { OutboxMessage } from '../sandbox/simulator.ts';
