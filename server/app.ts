@@ -28,7 +28,7 @@ import { createRateLimits } from './web/rate-limits.ts';
 import { requestLog } from './web/request-log.ts';
 import { apiRouter } from './web/routes.ts';
 
-export const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
+const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('./web/public/', import.meta.url));
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {

@@ -85,7 +85,7 @@ interface JournalRow {
   createdAt: string;
 }
 
-export function formatRegistrations(rows: JournalRow[]): string {
+function formatRegistrations(rows: JournalRow[]): string {
   if (rows.length === 0) return 'No registrations match.';
   const time = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
   return table([
@@ -136,7 +136,7 @@ interface DoctorReport {
 
 const VERDICT_MARKS = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', skip: 'skip' } as const;
 
-export function formatDoctor(reports: DoctorReport[]): string {
+function formatDoctor(reports: DoctorReport[]): string {
   const lines = reports.flatMap((r) => [
     `${r.flow} (${r.provider}${r.sandbox ? ', sandbox' : ''})`,
     ...r.checks.map((c) => `  ${VERDICT_MARKS[c.verdict]}  ${c.name}: ${c.detail}`),

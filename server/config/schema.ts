@@ -20,7 +20,7 @@ const rateRule = z.strictObject({
 export const RATE_LIMITED_ROUTES = ['descriptor', 'registration', 'verify', 'resend'] as const;
 export type RateLimitedRoute = (typeof RATE_LIMITED_ROUTES)[number];
 
-export const DEFAULT_RATE_LIMITS: Record<RateLimitedRoute, z.infer<typeof rateRule>> = {
+const DEFAULT_RATE_LIMITS: Record<RateLimitedRoute, z.infer<typeof rateRule>> = {
   // The form loads on every page view; cached pages and offices behind one IP need room.
   descriptor: { windowSeconds: 60, max: 300 },
   // A person registers once; a shared office IP a few times.

@@ -44,10 +44,10 @@ import { probe, skipped } from './kit/doctor.ts';
 import { defineProvider, type FollowUpInput, type RegistrationResult } from './types.ts';
 
 /** The seed's literal resend URL, below `{WS_URL}/`. */
-export const DEFAULT_RESEND_PATH = '{returnType}/{domainCode}/customer/resend';
+const DEFAULT_RESEND_PATH = '{returnType}/{domainCode}/customer/resend';
 
-export const PASSWORD_HASH_ALGORITHMS = ['sha1', 'md5'] as const;
-export const PASSWORD_HASH_ORDERS = ['salt+password', 'password+salt'] as const;
+const PASSWORD_HASH_ALGORITHMS = ['sha1', 'md5'] as const;
+const PASSWORD_HASH_ORDERS = ['salt+password', 'password+salt'] as const;
 
 export interface PasswordHashOptions {
   algorithm: (typeof PASSWORD_HASH_ALGORITHMS)[number];
@@ -66,7 +66,7 @@ export function titelivePasswordHash(password: string, options: PasswordHashOpti
 }
 
 /** TiteLive's form parameters that come from the user's canonical fields. */
-export const PARAM_FIELDS: Readonly<Record<string, FieldName>> = {
+const PARAM_FIELDS: Readonly<Record<string, FieldName>> = {
   login: 'login',
   email: 'email',
   password: 'password',

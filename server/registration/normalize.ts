@@ -9,7 +9,7 @@ import type { FieldValues } from '../../shared/fields.ts';
 import { domainToAscii } from '../../shared/validators.ts';
 
 /** E.164 for a phone typed with `+`, or in `country`'s national format; undefined if invalid. */
-export function toE164(phone: string, country?: string): string | undefined {
+function toE164(phone: string, country?: string): string | undefined {
   const parsed = parsePhoneNumberFromString(phone, country as CountryCode | undefined);
   return parsed?.isValid() ? parsed.number : undefined;
 }

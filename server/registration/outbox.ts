@@ -25,8 +25,6 @@ export interface OutboxWorker {
   start(): void;
   /** Stops polling and waits for the attempts in flight; queued work stays for later. */
   stop(): Promise<void>;
-  /** One pass: claim what is due and attempt it. Resolves with how many were attempted. */
-  runOnce(): Promise<number>;
 }
 
 export function createOutboxWorker(deps: {
@@ -120,6 +118,7 @@ export function createOutboxWorker(deps: {
     logFailure(rlog, flow, result.error, { retryLater: true }, submitted);
   }
 
+  /** One pass: claim what is due and attempt it. Resolves with how many were attempted. */
   async function runOnce(): Promise<number> {
     const claimed = await store.claimDue(Date.now(), options.batchSize, leaseMs);
     let next = 0;
@@ -165,6 +164,5 @@ export function createOutboxWorker(deps: {
       clearTimeout(timer);
       await current;
     },
-    runOnce,
   };
 }

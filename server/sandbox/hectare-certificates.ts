@@ -28,7 +28,7 @@ const site = (holding: string, postcode: string, address: string, name: string) 
   siteName: name,
 });
 
-export const RED_TRACTOR_CERTIFICATES: readonly Certificate[] = [
+const RED_TRACTOR_CERTIFICATES: readonly Certificate[] = [
   {
     certificateStatus: 'Valid',
     certificateIdentifier: '2RRVTHNXTS.C753I0PM8NCK8',

@@ -76,7 +76,7 @@ export const HECTARE_SANDBOX = {
 } as const;
 
 /** The documentation's `countryISO` enum. */
-export const HECTARE_SANDBOX_COUNTRIES = ['GB', 'US', 'ZA', 'FR'] as const;
+const HECTARE_SANDBOX_COUNTRIES = ['GB', 'US', 'ZA', 'FR'] as const;
 
 const HOUR_MS = 3_600_000;
 const PLAIN_STATUS: Record<number, string> = {

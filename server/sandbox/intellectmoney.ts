@@ -83,7 +83,7 @@ const PROCESSED = { Code: 0, Desc: 'Успешно обработана' };
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** `Sign` as the documentation describes it, for the given values in the method's order. */
-export function sign(values: readonly string[], secret: string): string {
+function sign(values: readonly string[], secret: string): string {
   return createHash('sha256')
     .update([...values, secret].join('::'), 'utf8')
     .digest('hex');

@@ -9,7 +9,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   /** The query string's parameters (a resend's e-mail, a list's filters). */

@@ -54,7 +54,7 @@ export const TITELIVE_SANDBOX = {
 } as const;
 
 /** The documented codes, and the sandbox's own ones (12-14) for the `coded` reading. */
-export const TITELIVE_CODES = {
+const TITELIVE_CODES = {
   domainCodeMalformed: 1,
   connexionError: 2,
   tokenEmpty: 3,

@@ -17,7 +17,7 @@ import type Database from 'better-sqlite3';
 
 const require = createRequire(import.meta.url);
 
-export const CHECKPOINT_EVERY_MS = 100;
+const CHECKPOINT_EVERY_MS = 100;
 /** 40 MB of WAL: well past what the worker leaves between two checkpoints at full load. */
 export const SAFETY_NET_PAGES = 10_000;
 const SQLITE_DEFAULT_PAGES = 1_000;

@@ -62,7 +62,7 @@ function toProblem(err: unknown): HttpProblem | undefined {
   return undefined;
 }
 
-export function sendProblem(res: Parameters<RequestHandler>[1], problem: HttpProblem): void {
+function sendProblem(res: Parameters<RequestHandler>[1], problem: HttpProblem): void {
   res.status(problem.status);
   for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
   res.type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problemBody(problem)));

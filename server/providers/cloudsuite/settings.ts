@@ -7,7 +7,7 @@ import { plainOrEnv, secret } from '../../config/secret.ts';
 import { regExpSetting, relativePathSetting } from '../kit/settings.ts';
 
 /** Every assumed protocol detail's default, in one place (see the settings below). */
-export const ASSUMED = {
+const ASSUMED = {
   /** Resolved against the flow's base URL; an absolute URL where the realm lives elsewhere. */
   tokenUrl: 'auth/realms/CloudSuite/protocol/openid-connect/token',
   /** Seconds before `expires_in` runs out at which a cached token is no longer used. */

@@ -12,7 +12,7 @@ import { HttpProblem } from '../../errors.ts';
 import type { Flow } from '../flows.ts';
 
 /** A token older than this no longer proves anything: the page is asked to fetch a new one. */
-export const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const FORM_TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export type TokenCheck =
   { ok: true; ageMs: number } | { ok: false; reason: 'missing' | 'invalid' | 'expired' };

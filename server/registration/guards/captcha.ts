@@ -11,7 +11,7 @@ import type { LoadedFlow } from '../../config/load.ts';
 import { HttpProblem, invalidFields } from '../../errors.ts';
 import type { Flow } from '../flows.ts';
 
-export const CAPTCHA_VERIFY_URLS = {
+const CAPTCHA_VERIFY_URLS = {
   turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
   hcaptcha: 'https://api.hcaptcha.com/siteverify',
 } as const;
@@ -21,7 +21,7 @@ const answer = z.looseObject({
   'error-codes': z.array(z.string()).optional(),
 });
 
-export type CaptchaVerdict = 'passed' | 'failed' | 'unavailable';
+type CaptchaVerdict = 'passed' | 'failed' | 'unavailable';
 
 async function verifyCaptcha(
   captcha: NonNullable<LoadedFlow['captcha']>,
