@@ -1,6 +1,6 @@
 /**
- * Shared by the attack tests (fuzz.test.ts, secrets.test.ts): raw HTTP exchanges with a BFF and
- * the properties every BFF answer must have, whatever was sent.
+ * Shared by the attack tests (fuzz.test.ts, api-regressions.test.ts, secrets.test.ts): raw HTTP
+ * exchanges with a BFF and the properties every BFF answer must have, whatever was sent.
  *
  * Requests go through one undici Pool with the path passed byte for byte (`bff.fetch` builds a
  * URL first, which resolves `..` segments and so could never send a traversal attempt). undici
