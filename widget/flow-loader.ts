@@ -14,7 +14,7 @@ import { FlowLoadError, loadFlow } from './api.ts';
 import { BOOT_LOCALES, BOOT_STRINGS } from './boot-strings.ts';
 import { endpointOf, requestOf, takeEarly, wantedLocales } from './early-load.ts';
 import { emit } from './emit.ts';
-import type { OrgSignup } from './org-signup.ts';
+import type { OrgSignupHost } from './host.ts';
 
 // Loading and sending are a few lines of our own rather than @lit/task: its 0.6 KB gzipped
 // is 4% of the widget's 15 KB budget, for two tasks this small.
@@ -29,11 +29,11 @@ export class FlowLoader implements ReactiveController {
   #loadedFor = '';
   #abort?: AbortController;
 
-  readonly #host: OrgSignup;
+  readonly #host: OrgSignupHost;
   /** Given each descriptor loaded, before the form renders it. */
   readonly #onLoad: (flow: FlowDescriptor) => void;
 
-  constructor(host: OrgSignup, onLoad: (flow: FlowDescriptor) => void) {
+  constructor(host: OrgSignupHost, onLoad: (flow: FlowDescriptor) => void) {
     this.#host = host;
     this.#onLoad = onLoad;
     host.addController(this);

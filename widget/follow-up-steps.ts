@@ -15,7 +15,7 @@ import { emit } from './emit.ts';
 import { focusAfterUpdate } from './focus.ts';
 import type { FlowLoader } from './flow-loader.ts';
 import { httpUrl } from './http-url.ts';
-import type { OrgSignup } from './org-signup.ts';
+import type { OrgSignupHost } from './host.ts';
 
 export class FollowUpSteps implements ReactiveController {
   /** The registration's answer: once set, the steps show instead of the form. */
@@ -32,10 +32,10 @@ export class FollowUpSteps implements ReactiveController {
   #cooldownTimer?: ReturnType<typeof setInterval>;
   #abort?: AbortController;
 
-  readonly #host: OrgSignup;
+  readonly #host: OrgSignupHost;
   readonly #loader: FlowLoader;
 
-  constructor(host: OrgSignup, loader: FlowLoader) {
+  constructor(host: OrgSignupHost, loader: FlowLoader) {
     this.#host = host;
     this.#loader = loader;
     host.addController(this);

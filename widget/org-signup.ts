@@ -6,6 +6,7 @@ import type { Strings } from '../shared/i18n/en.ts';
 import type { OrgSignupEventMap } from './events.ts';
 import { FlowLoader } from './flow-loader.ts';
 import { FollowUpSteps } from './follow-up-steps.ts';
+import type { OrgSignupHost } from './host.ts';
 import { SignupForm } from './signup-form.ts';
 import { styles } from './styles.ts';
 
@@ -43,7 +44,7 @@ export type * from './events.ts';
  * @cssprop --org-signup-padding - padding around the form (default 1rem; 0 to sit flush)
  * @cssprop --org-signup-max-width - maximum width
  */
-export class OrgSignup extends LitElement {
+export class OrgSignup extends LitElement implements OrgSignupHost {
   static override styles = styles;
 
   /** Id of a flow configured on the BFF. */

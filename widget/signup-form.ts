@@ -21,7 +21,7 @@ import { emit } from './emit.ts';
 import { focusAfterUpdate } from './focus.ts';
 import type { FlowLoader } from './flow-loader.ts';
 import { httpUrl } from './http-url.ts';
-import type { OrgSignup } from './org-signup.ts';
+import type { OrgSignupHost } from './host.ts';
 import {
   attemptFor,
   fieldError,
@@ -48,13 +48,13 @@ export class SignupForm implements ReactiveController {
   #lastAttempt?: Attempt;
   #abort?: AbortController;
 
-  readonly #host: OrgSignup;
+  readonly #host: OrgSignupHost;
   readonly #loader: FlowLoader;
   /** Takes over after a successful registration (widget/follow-up-steps.ts). */
   readonly #onSuccess: (response: RegistrationResponse) => Promise<void>;
 
   constructor(
-    host: OrgSignup,
+    host: OrgSignupHost,
     loader: FlowLoader,
     onSuccess: (response: RegistrationResponse) => Promise<void>,
   ) {
