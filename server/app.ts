@@ -28,6 +28,7 @@ import { createRateLimits } from './web/rate-limits.ts';
 import { requestLog } from './web/request-log.ts';
 import { apiRouter } from './web/routes.ts';
 
+/** Where the built widget is (`npm run build`). */
 const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
 const PUBLIC_DIR = fileURLToPath(new URL('./web/public/', import.meta.url));
 const PACKAGE_VERSION = (
@@ -43,8 +44,6 @@ export interface AppDeps {
   log: Logger;
   /** This server's own URL, which `sandbox: true` flows call (set by `startServer`). */
   sandboxUrl?: string;
-  /** Where the built widget is (default: dist/widget). */
-  widgetDir?: string;
   /** Turns the admin API on (`/admin/…`), behind this bearer token. */
   adminToken?: Secret;
   /** Where rate limits are counted when several instances share them (REDIS_URL). */
@@ -127,7 +126,6 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   });
   const tokens = createFormTokens(formTokenKey(config, deps.formKey));
   const registrations = createRegistrationService(deps.store, tokens, metrics);
-  const widgetDir = deps.widgetDir ?? WIDGET_DIR;
   const app = express();
   app.disable('x-powered-by');
   // Answers are per request (ids, tokens): an ETag would only cost a hash of every body.
@@ -139,7 +137,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   // The widget file: loadable by any page (it is public code), cached for a day and revalidated.
   app.use(
     '/widget',
-    express.static(widgetDir, {
+    express.static(WIDGET_DIR, {
       fallthrough: true,
       maxAge: '1d',
       setHeaders(res) {
@@ -152,7 +150,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   // Reached only when the file was not served: missing (not built), or asked under another
   // spelling (`/widget/ORG-SIGNUP.JS`, a trailing slash), which is simply not found.
   app.get('/widget/org-signup.js', (_req, _res, next) => {
-    if (existsSync(`${widgetDir}/org-signup.js`)) return next();
+    if (existsSync(`${WIDGET_DIR}/org-signup.js`)) return next();
     next(new HttpProblem(503, 'internal_error', 'The widget is not built: run `npm run build`.'));
   });
 
@@ -162,7 +160,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
     metrics,
     flowCount: () => flows.size,
     rateLimitsReady: () => limits.ready(),
-    widgetDir,
+    widgetDir: WIDGET_DIR,
     metricsToken: deps.metricsToken,
   });
   const openApi = openApiDocument(PACKAGE_VERSION);

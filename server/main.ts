@@ -30,7 +30,6 @@ export async function startServer(options: {
   log: Logger;
   port?: number;
   host?: string;
-  widgetDir?: string;
   adminToken?: Secret;
   redisUrl?: string;
   formKey?: string;
@@ -49,7 +48,6 @@ export async function startServer(options: {
     store: options.store,
     log: options.log,
     sandboxUrl: url,
-    ...(options.widgetDir ? { widgetDir: options.widgetDir } : {}),
     ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
     ...(options.formKey ? { formKey: options.formKey } : {}),

@@ -2,7 +2,7 @@
  * Origin patterns for a flow's `allowedOrigins`: exact origins (`https://shop.example.com`),
  * subdomain wildcards (`https://*.example.com`, which does not match the bare domain) and port
  * wildcards (`http://localhost:*`). Hand-written because the matching is ours to define and the
- * `cors` package would still need it; the CORS headers themselves are a few lines (origin-check.ts).
+ * `cors` package would still need it; the CORS headers themselves are a few lines (web/cors.ts).
  */
 
 const PATTERN = /^(https?):\/\/(\*\.)?([a-z0-9.-]+|\[[0-9a-f:]+\])(?::(\d{1,5}|\*))?$/;
