@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # The BFF with the built widget: a build stage with the toolchain (better-sqlite3 compiles from
-# source on Node 20), then a runtime stage with production dependencies only, as a non-root user.
+# source on Node 20) that compiles the server (dist/server) and the widget (dist/widget), then a
+# runtime stage with production dependencies only, run by plain `node`, as a non-root user.
+# The bundled demo configuration is refused here unless ORG_SIGNUP_DEMO=1.
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -23,8 +25,9 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
-COPY --from=build --chown=node:node /app/shared ./shared
-COPY --from=build --chown=node:node /app/server ./server
+# Files the compiled server reads: the demo page's own, and the demo configuration.
+COPY --from=build --chown=node:node /app/server/web/public ./server/web/public
+COPY --from=build --chown=node:node /app/server/config/demo.json ./server/config/demo.json
 RUN mkdir /data && chown node:node /data
 USER node
 VOLUME /data
@@ -33,4 +36,4 @@ HEALTHCHECK --interval=15s --timeout=3s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM stops accepting, lets requests in flight finish, leaves queued work to the outbox.
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "server/main.ts"]
+CMD ["node", "dist/server/main.js"]

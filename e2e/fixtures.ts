@@ -116,7 +116,7 @@ export async function focusedElement(page: Page): Promise<FocusedElement> {
   });
 }
 
-/** The sandbox's control routes (DESIGN.md §4), over HTTP as any tool would use them. */
+/** The sandbox's control routes (docs/design.md §4), over HTTP as any tool would use them. */
 export const sandbox = {
   /** What the provider received; a request without a body (a GET, a resend) has `body: {}`. */
   async requests(

@@ -24,7 +24,7 @@ async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     ).replaceAll('{{BFF}}', bff);
     res.writeHead(200, {
       'content-type': types[extname(path)] ?? 'text/html; charset=utf-8',
-      // The strict policy README promises is enough: no 'unsafe-inline', no 'unsafe-eval'.
+      // The strict policy docs/embedding.md promises is enough: no 'unsafe-inline', no 'unsafe-eval'.
       'content-security-policy': `default-src 'self'; script-src 'self' ${bff}; connect-src ${bff}`,
     });
     res.end(body);

@@ -1,5 +1,5 @@
 /**
- * The README's screenshots, of the widget element only, into docs/screenshots/: the empty form
+ * The documentation's screenshots, of the widget element only, into docs/screenshots/: the empty form
  * (light and dark), the errors of an empty submit, and hectare's code step. A fixed viewport
  * and fixed values (no unique ids, no times in view), so an image changes only when the widget
  * does. Each test first asserts that the widget is in the state the image is meant to show.

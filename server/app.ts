@@ -4,8 +4,7 @@
  * demo page, the API, the admin API, the sandbox plugin where the config uses it) and one
  * problem-details error handler.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -13,6 +12,7 @@ import { adminRouter } from './admin/router.ts';
 import { parseConfig, readConfigFile, usesSandbox, type LoadedConfig } from './config/load.ts';
 import type { Secret } from './config/secret.ts';
 import { HttpProblem } from './errors.ts';
+import { PACKAGE_VERSION, PUBLIC_DIR, WIDGET_DIR } from './paths.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { buildFlows, type Flow } from './registration/flows.ts';
 import { createFollowUpService } from './registration/follow-ups.ts';
@@ -27,15 +27,6 @@ import { notFound, problemHandler } from './web/problem.ts';
 import { createRateLimits } from './web/rate-limits.ts';
 import { requestLog } from './web/request-log.ts';
 import { apiRouter } from './web/routes.ts';
-
-/** Where the built widget is (`npm run build`). */
-const WIDGET_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
-const PUBLIC_DIR = fileURLToPath(new URL('./web/public/', import.meta.url));
-const PACKAGE_VERSION = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  }
-).version;
 
 export type { SandboxPlugin };
 
@@ -185,9 +176,16 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
     if (!deps.sandbox) throw new Error('sandbox.enabled needs the sandbox plugin (loadSandbox)');
     app.use('/sandbox', deps.sandbox.router());
   }
-  const demoPage = renderDemoPage(config);
-  app.get('/', pageCsp, (_req, res) => {
-    res.type('html').send(demoPage);
+  // Rendered for the address it was asked at, so its hints name this server's real one.
+  let demoPage = { origin: '', html: '' };
+  app.get('/', pageCsp, (req, res) => {
+    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    if (demoPage.origin !== origin) demoPage = { origin, html: renderDemoPage(config, origin) };
+    res.type('html').send(demoPage.html);
+  });
+  // Browsers ask every site for one; the demo page names an empty one.
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
   });
   app.use('/', pageCsp, express.static(PUBLIC_DIR, { index: false }));
 

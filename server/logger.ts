@@ -34,14 +34,22 @@ export const REDACT_PATHS = [
   ].flatMap((key) => [key, `*.${key}`]),
 ];
 
+/**
+ * JSON lines for machines; with LOG_FORMAT=pretty (`npm run dev`), pino-pretty's readable lines
+ * for a person at a terminal (a devDependency, so never in production).
+ */
 export function createLogger(
   options: { level?: string; destination?: DestinationStream } = {},
 ): Logger {
+  const pretty = !options.destination && process.env['LOG_FORMAT'] === 'pretty';
   return pino(
     {
       level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: 'org-signup' },
+      ...(pretty
+        ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname,service' } } }
+        : {}),
     },
     options.destination,
   );

@@ -134,6 +134,11 @@ async function main(): Promise<void> {
       ? 'admin API on at /admin'
       : 'admin API off (set ORG_SIGNUP_ADMIN_TOKEN to turn it on)',
   );
+  if (!process.env['ORG_SIGNUP_METRICS_TOKEN']) {
+    log.warn(
+      '/metrics answers anyone who reaches this server: set ORG_SIGNUP_METRICS_TOKEN to ask for it as a bearer token',
+    );
+  }
   log.info(
     {
       url: `http://localhost:${port}`,
@@ -142,6 +147,8 @@ async function main(): Promise<void> {
     },
     'org-signup listening',
   );
+  if (process.env['LOG_FORMAT'] === 'pretty')
+    console.log(`\n  org-signup: http://localhost:${port}/\n`);
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
     await running.close();

@@ -1,5 +1,5 @@
 /**
- * The BFF's HTTP payloads (DESIGN.md §3), shared so the widget and the server agree by type.
+ * The BFF's HTTP payloads (docs/design.md §2), shared so the widget and the server agree by type.
  */
 import * as z from 'zod/mini';
 import type { FieldErrors, ProblemCode } from './errors.ts';
@@ -72,7 +72,7 @@ export interface FlowDescriptor {
   strings: Record<StringKey, string>;
 }
 
-/** What the widget shows after a successful submission (DESIGN.md §2). */
+/** What the widget shows after a successful submission (docs/design.md §1). */
 export type NextStep =
   | { type: 'verify-code' }
   | { type: 'confirm-email'; canResend: boolean }

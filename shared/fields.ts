@@ -1,5 +1,5 @@
 /**
- * The canonical fields (DESIGN.md §2): one name per concept, whatever the provider calls it.
+ * The canonical fields (docs/design.md §1): one name per concept, whatever the provider calls it.
  * Each has its value rule (checked by the widget and, compiled to zod, by the server) and what
  * the widget needs to render it.
  */
@@ -43,7 +43,7 @@ export interface FieldSpec {
   autocomplete: string;
   maxLength: number;
   inputMode?: 'text' | 'email' | 'tel' | 'numeric' | 'url';
-  /** Never written to the journal or a log (DESIGN.md §6). */
+  /** Never written to the journal or a log (docs/reliability.md). */
   secret?: boolean;
 }
 

@@ -89,7 +89,7 @@ export function isPlausiblePhone(value: string): boolean {
  * sees but what a program compares, stores or displays. Among them the bidi controls (U+061C,
  * U+200E, U+200F, U+202A–U+202E, U+2066–U+2069: they reorder what an operator reads), the
  * zero-width ones (U+180E, U+200B–U+200D, U+2060, U+FEFF), the soft hyphen, invisible operators
- * and tag characters. Per field (the README has the same table):
+ * and tag characters. Per field (docs/configuration.md has the same table):
  * - identifiers (email, phone, domain, inn, companyNumber, vat, zip, country, login, inviteCode,
  *   houseNumber): refused, `invalid_characters`, as C0/C1 controls are;
  * - free text a person types (name, firstName, lastName, organisationName, street, city):

@@ -1,4 +1,4 @@
-/** The element's events (DESIGN.md §2): bubbling, composed `CustomEvent`s with typed details. */
+/** The element's events (docs/design.md §1): bubbling, composed `CustomEvent`s with typed details. */
 import type { NextStep, RegistrationStatus } from '../shared/api.ts';
 import type { FieldErrors } from '../shared/errors.ts';
 

@@ -80,7 +80,7 @@ describe('parseConfig', () => {
     const config = parseConfig(demoDocument(), {});
     expect(config.source).toBe('the configuration');
     expect(config.sandbox.enabled).toBe(true);
-    // DESIGN.md §4: one sandbox flow per provider, with the provider's id.
+    // docs/design.md §4: one sandbox flow per provider, with the provider's id.
     expect(config.flows.map((f) => [f.id, f.provider, f.sandbox])).toEqual([
       ['nitro', 'nitro', true],
       ['hectare', 'hectare', true],

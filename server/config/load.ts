@@ -5,7 +5,7 @@
  * bad file stops the process with a message to act on.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { DEMO_CONFIG_PATH } from '../paths.ts';
 import type { z } from 'zod';
 import { FIELD_SPECS, type FieldRule } from '../../shared/fields.ts';
 import type { ProviderId } from '../../shared/providers.ts';
@@ -13,7 +13,7 @@ import { PROVIDERS } from '../providers/index.ts';
 import { configSchema, flowSchema, type Config, type FlowConfig } from './schema.ts';
 import { resolveEnvReferences } from './secret.ts';
 
-export const DEMO_CONFIG_PATH = fileURLToPath(new URL('./demo.json', import.meta.url));
+export { DEMO_CONFIG_PATH };
 
 export interface LoadedFlow extends FlowConfig {
   /** The provider's settings after its own schema (defaults applied, secrets as `Secret`). */
@@ -39,6 +39,8 @@ export interface ParseOptions {
 
 /** The explicit switch that lets the sandbox run where others can reach it. */
 export const SANDBOX_PUBLIC_SWITCH = 'ORG_SIGNUP_SANDBOX_PUBLIC';
+/** Runs the bundled demo configuration in production (a container tried out) on purpose. */
+export const DEMO_SWITCH = 'ORG_SIGNUP_DEMO';
 
 /** Origins on this machine only: localhost, 127.0.0.1 or [::1], any scheme and port. */
 const LOCAL_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:(\d+|\*))?$/i;
@@ -174,10 +176,17 @@ export function parseConfig(
     flows.push(checkFlow(flow, `flows[${i}]`, sandbox, problems, options));
   });
   const warnings: string[] = [];
+  // The demo runs every flow on the simulators: in production only when asked for by name.
+  const demo = source === DEMO_CONFIG_PATH;
+  if (demo && env['NODE_ENV'] === 'production' && env[DEMO_SWITCH] !== '1') {
+    problems.push(
+      `this is the bundled demo configuration (every flow on the sandbox simulators): set ORG_SIGNUP_CONFIG to your own, or ${DEMO_SWITCH}=1 to run the demo on purpose`,
+    );
+  }
   const exposure = sandbox.enabled ? sandboxExposure(candidates, env) : [];
   if (exposure.length) {
     const risk = `the sandbox shows every registrant's data to anyone at /sandbox/<provider>/_requests, and ${exposure.join(', ')}`;
-    if (env[SANDBOX_PUBLIC_SWITCH] === '1') {
+    if (env[SANDBOX_PUBLIC_SWITCH] === '1' || (demo && env[DEMO_SWITCH] === '1')) {
       warnings.push(`SANDBOX IS PUBLIC (${SANDBOX_PUBLIC_SWITCH}=1): ${risk}`);
     } else {
       problems.push(

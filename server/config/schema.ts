@@ -1,5 +1,5 @@
 /**
- * The configuration file (DESIGN.md §5), validated once at start-up. Each flow's `settings` is
+ * The configuration file (docs/configuration.md), validated once at start-up. Each flow's `settings` is
  * validated by its provider's own schema; secrets are `{ "env": … }` references (see secret.ts).
  */
 import { z } from 'zod';

@@ -5,7 +5,7 @@
  * Inn (required) and InviteCode, UTMParams, LeadComment, LeadAttractor (optional); headers
  * `Authorization: Bearer` and `Sign`; the answer's `OperationState.Code` 0 = processed and its
  * `Result` with the generated `Password` and `UserToken`.
- * From the public docs (PROVIDERS.md): form bodies in UTF-8; JSON answers when `Accept` asks;
+ * From the public docs (docs/providers/intellectmoney.md): form bodies in UTF-8; JSON answers when `Accept` asks;
  * `user/getUserToken` (Login, Password -> Result.UserToken); Sign = SHA-256 hex of the values in a
  * fixed order joined by `::`, secret last, empty values keeping their segment.
  * Assumed, and settings so they can be corrected without touching code: the Sign order of both

@@ -6,7 +6,7 @@
  * `https://svc.nitrocommerce.ai/v1/rest/<platform_name>/` (the flow's `baseUrl`), JSON bodies, the
  * answers and codes 2001, 2011, 4009 (e-mail exists), 40010 (organisation exists), 4011 (bad login);
  * `organisation.name` may come back empty; `httpTimeout` is a string of seconds.
- * Assumed (PROVIDERS.md): the token has no published lifetime, so it is kept until a register call
+ * Assumed (docs/providers/nitro.md): the token has no published lifetime, so it is kept until a register call
  * answers 401 / 4011, then one new login is made; the seed's integration curl omits the platform
  * name, so the integration path is a setting, resolved against `baseUrl` (`../integration` gives
  * the seed's literal URL).
@@ -39,7 +39,7 @@ const settings = z.strictObject({
   organisationExistsField: z.enum(['organisationName', 'domain']).default('organisationName'),
 });
 
-/** Nitro's codes: HTTP status followed by a sub-code (PROVIDERS.md). */
+/** Nitro's codes: HTTP status followed by a sub-code (docs/providers/nitro.md). */
 const CODE = {
   ok: 2001,
   created: 2011,

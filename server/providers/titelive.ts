@@ -13,7 +13,7 @@
  * 3 token is empty, 4 no token with that key, 5 invalid token, 10 user not connected, 99 uncaught
  * exception; `GET {WS_URL}/{returnType}/{domainCode}/customer/resend` with the token and the
  * e-mail in the query.
- * From the public docs (PROVIDERS.md): `returnType` json, `domainCode` five digits, codes
+ * From the public docs (docs/providers/titelive.md): `returnType` json, `domainCode` five digits, codes
  * 9 "{param} is not {type}" and 11 wrong password; the password "has to be encrypted and salted",
  * the algorithm being given to TiteLive's customers only.
  * Assumed, each a setting of the schema below with its default, so it can be corrected without

@@ -32,7 +32,7 @@ import {
   type Answer,
 } from './outcomes.ts';
 
-/** Printable ASCII, 1 to 255 characters (DESIGN.md §3). */
+/** Printable ASCII, 1 to 255 characters (docs/design.md §2). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** JSON with sorted keys, so equal requests hash equally whatever their key order. */

@@ -1,5 +1,5 @@
 /**
- * The simulators, one per provider id (DESIGN.md §4), as the plugin app.ts mounts under
+ * The simulators, one per provider id (docs/design.md §4), as the plugin app.ts mounts under
  * `/sandbox` when the config uses them. Nothing else in production imports this folder, so a
  * config without sandbox flows never loads simulator code.
  */

@@ -1,5 +1,5 @@
 /**
- * What every provider simulator shares (DESIGN.md §4): it records what it receives
+ * What every provider simulator shares (docs/design.md §4): it records what it receives
  * (`GET _requests`), injects faults on demand (`POST _faults`), switches between readings of its
  * provider's documents where they are silent (`GET`/`POST _readings`), shows what the provider
  * holds (`GET _state`) and what it sent to end users (`GET _outbox`), forgets everything
@@ -121,7 +121,7 @@ export class Readings<S extends z.ZodObject = z.ZodObject> {
 }
 
 export interface SimulatorApi {
-  /** The provider's routes, relative to the provider's base (DESIGN.md §4 paths). */
+  /** The provider's routes, relative to the provider's base (docs/design.md §4 paths). */
   router: Router;
   /** Forgets every account, token, id and message the simulator handed out. */
   reset(): void;

@@ -1,4 +1,4 @@
-/** Opens the store named by `STORE_URL` (DESIGN.md §5). */
+/** Opens the store named by `STORE_URL` (docs/configuration.md). */
 import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './types.ts';

@@ -8,7 +8,7 @@
  * CHECKPOINT_EVERY_MS, beside the writes (PASSIVE never waits for, or blocks, the writer). The
  * writer keeps a checkpoint of its own only past SAFETY_NET_PAGES, for a worker that falls behind,
  * and goes back to SQLite's default if the worker stops. better-sqlite3 has no thread for this;
- * its docs (docs/performance.md) checkpoint by hand on a timer too, on the main thread.
+ * its performance guide checkpoints by hand on a timer too, on the main thread.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';

@@ -1,5 +1,5 @@
 /**
- * The journal, idempotency store and outbox (DESIGN.md §6), behind one interface with two
+ * The journal, idempotency store and outbox (docs/reliability.md), behind one interface with two
  * implementations: SQLite (embedded default) and PostgreSQL (several instances sharing work).
  *
  * Every accepted submission is written here before its provider is called. Whoever calls the

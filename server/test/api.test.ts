@@ -1,5 +1,5 @@
 /**
- * The BFF's HTTP contract (DESIGN.md §3) over real HTTP: flow descriptors, validation errors,
+ * The BFF's HTTP contract (docs/design.md §2) over real HTTP: flow descriptors, validation errors,
  * idempotency, content types, sizes, origins, CORS and status lookups.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The follow-up routes over HTTP (DESIGN.md §3): `POST /v1/registrations/:id/verify` and
+ * The follow-up routes over HTTP (docs/design.md §2): `POST /v1/registrations/:id/verify` and
  * `/resend`, with their per-registration limits, against the hectare and titelive simulators.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Nothing lost, nothing twice (DESIGN.md §6), in one process against the Nitro simulator: the
+ * Nothing lost, nothing twice (docs/reliability.md), in one process against the Nitro simulator: the
  * outbox queues outages and delivers later, reconciles "already exists" after a lost answer,
  * gives up at the deadline for an operator to retry, and the circuit breaker stops hammering a
  * provider that is down.

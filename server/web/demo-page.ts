@@ -4,6 +4,7 @@
  * the flows this server really has; no inline script or style (the page's CSP forbids them).
  */
 import type { LoadedConfig } from '../config/load.ts';
+import { LOCALE_IDS } from '../../shared/i18n/index.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 
 const escapeHtml = (s: string) =>
@@ -20,7 +21,17 @@ const PROVIDER_NAMES: Record<ProviderId, string> = {
   titelive: 'TiteLive',
 };
 
-export function renderDemoPage(config: LoadedConfig): string {
+const LOCALE_NAMES: Record<(typeof LOCALE_IDS)[number], string> = {
+  en: 'English',
+  ru: 'Russian',
+  nl: 'Dutch',
+  de: 'German',
+  fr: 'French',
+};
+
+/** `origin`: where the page was asked for (its hints name this server's real address). */
+export function renderDemoPage(config: LoadedConfig, origin: string): string {
+  const at = escapeHtml(origin);
   const sections = config.flows
     .map((flow) => {
       const optional = flow.providerFields
@@ -51,6 +62,7 @@ export function renderDemoPage(config: LoadedConfig): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>org-signup demo</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/demo.css">
 <script type="module" src="/widget/org-signup.js"></script>
 <script type="module" src="/demo.js"></script>
@@ -65,12 +77,12 @@ export function renderDemoPage(config: LoadedConfig): string {
   <ul>
     <li>Register, then register the same e-mail again: the form shows the provider's "already registered" on the field.</li>
     <li>Type an INN with a wrong check digit (e.g. 7707083894): the widget flags it before anything is sent.</li>
-    <li>Simulate an outage: <code>curl -X POST -H 'content-type: application/json' -d '{"failRate":1}' http://localhost:8080/sandbox/nitro/_faults</code>,
+    <li>Simulate an outage: <code>curl -X POST -H 'content-type: application/json' -d '{"failRate":1}' ${at}/sandbox/nitro/_faults</code>,
       submit, see the retry message with your input kept; <code>-d '{"failRate":0}'</code> to recover.</li>
     <li>Hectare asks for a six-digit code: the sandbox "sends" it to <a href="/sandbox/hectare/_outbox">/sandbox/hectare/_outbox</a>.
       TiteLive asks to confirm the e-mail (resend it from the form; the e-mails are in <a href="/sandbox/titelive/_outbox">its outbox</a>).</li>
     <li>CloudSuite waits for approval: start the server with <code>ORG_SIGNUP_ADMIN_TOKEN</code> set, then
-      <code>npm run admin -- approvals list</code> and <code>npm run admin -- approvals approve KEY --new-customer</code>.</li>
+      <code>ORG_SIGNUP_URL=${at} npm run admin -- approvals list</code> and <code>npm run admin -- approvals approve KEY --new-customer</code>.</li>
     <li>See what a provider received: ${config.flows
       .filter((f) => f.sandbox)
       .map(
@@ -78,7 +90,9 @@ export function renderDemoPage(config: LoadedConfig): string {
           `<a href="/sandbox/${escapeHtml(f.provider)}/_requests">${escapeHtml(f.provider)}</a>`,
       )
       .join(', ')} (<code>/sandbox/&lt;provider&gt;/_requests</code>).</li>
-    <li>Add <code>?locale=ru</code> or <code>?locale=nl</code> to this page's URL for Russian or Dutch, <code>?theme=dark</code> for the dark theme.</li>
+    <li>Add <code>?locale=</code> to this page's URL for another language: ${LOCALE_IDS.map(
+      (id) => `<a href="?locale=${id}">${id}</a> (${LOCALE_NAMES[id]})`,
+    ).join(', ')}; <code>?theme=dark</code> for the dark theme.</li>
   </ul>
 </header>
 <main>

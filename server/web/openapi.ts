@@ -294,6 +294,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '200': { description: 'Depth' }, ...problems(401) },
         },
       },
+      '/favicon.ico': {
+        get: {
+          summary: 'No icon (browsers ask every site)',
+          responses: { '204': { description: 'None' } },
+        },
+      },
       '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Alive' } } } },
       '/readyz': {
         get: {

@@ -1,4 +1,4 @@
-/** The public API, `/v1` (DESIGN.md §3). */
+/** The public API, `/v1` (docs/design.md §2). */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { PROBLEM_CONTENT_TYPE, type FlowDescriptor } from '../../shared/api.ts';
 import { LOCALES, type Locale } from '../../shared/i18n/index.ts';

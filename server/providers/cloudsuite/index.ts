@@ -11,7 +11,7 @@
  * `PATCH …/user/{key}` `{ "authorised_customers": [customerKey] }` then `PATCH …/user/{key}`
  * `{ "registration": "new", "active": false }` (the activation e-mail's trigger), which "can also
  * be used in one call".
- * From the public docs (PROVIDERS.md): base `https://api.cloudsuite.io/` (test
+ * From the public docs (docs/providers/cloudsuite.md): base `https://api.cloudsuite.io/` (test
  * `https://test-api.cloudsuite.io/`); OAuth2 client credentials at an OpenID Connect token endpoint
  * (`…/realms/CloudSuite/protocol/openid-connect/token`, `scope=openid`), then `Authorization:
  * Bearer`; tokens expire; POST creates and fails when the object exists; PATCH updates.

@@ -14,7 +14,7 @@
  * emailAddress, phone }`; "Get Users" with a free-text `query` (users with `email`,
  * `authPlatformId`, `organisationId`); error answers `{ message, status }` (a plain string) with
  * 400, 401, 403, 409, 500.
- * From the public docs (PROVIDERS.md): users live in an AWS Cognito pool, so codes are six digits
+ * From the public docs (docs/providers/hectare.md): users live in an AWS Cognito pool, so codes are six digits
  * valid 24 h, Cognito's exception names may show through, Login may answer NEW_PASSWORD_REQUIRED,
  * and Hectare currently auto-confirms users (setting `ownerConfirmation`).
  * Assumed, each a setting with a default in settings.ts, so it can be corrected without touching

@@ -1,5 +1,5 @@
 /**
- * DESIGN.md §6 proven with real processes: injected faults, an instance killed with SIGKILL
+ * docs/reliability.md proven with real processes: injected faults, an instance killed with SIGKILL
  * while registrations are in flight and queued, two instances on one store (a SQLite file, a
  * Postgres schema) with one killed.
  * Every accepted registration reaches the provider exactly once, none is sent twice.
