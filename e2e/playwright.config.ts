@@ -5,8 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
 
-const BFF_PORT = 8181;
-const HOST_PORT = 8182;
+// Overridable, so that two checkouts on one machine can run their suites at once.
+const BFF_PORT = Number(process.env['E2E_BFF_PORT'] || 8181);
+const HOST_PORT = Number(process.env['E2E_HOST_PORT'] || 8182);
 export const BFF_URL = `http://localhost:${BFF_PORT}`;
 export const HOST_URL = `http://localhost:${HOST_PORT}`;
 /**
