@@ -15,6 +15,8 @@ import { HttpProblem } from './errors.ts';
 import { PACKAGE_VERSION, PUBLIC_DIR, WIDGET_DIR } from './paths.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { buildFlows, type Flow } from './registration/flows.ts';
+import { resolveWebhooks } from './webhooks/endpoints.ts';
+import type { WebhookEndpoint } from './webhooks/events.ts';
 import { createFollowUpService } from './registration/follow-ups.ts';
 import { createFormTokens, formTokenKey } from './registration/guards/bot-protection.ts';
 import { createRegistrationService } from './registration/register.ts';
@@ -52,6 +54,8 @@ export interface App {
   handler: Express;
   /** The configured flows with their adapters (the outbox worker delivers through them). */
   flows: Map<string, Flow>;
+  /** Every webhook endpoint by id (the webhook sender delivers to them). */
+  webhooks: ReadonlyMap<string, WebhookEndpoint>;
   metrics: Metrics;
   close(): Promise<void>;
 }
@@ -109,11 +113,17 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
       })),
     rateLimited: () => limits.rejected,
   });
+  const sandboxUrl = config.sandbox.url ?? deps.sandboxUrl;
+  const webhooks = resolveWebhooks(
+    config,
+    deps.sandbox && sandboxUrl ? deps.sandbox.webhookReceiver(sandboxUrl) : undefined,
+  );
   const flows = buildFlows(config, {
     sandboxUrl: deps.sandboxUrl,
     sandboxBaseUrl: deps.sandbox?.baseUrlFor,
     log: deps.log,
     metrics,
+    webhooks: webhooks.byFlow,
   });
   const tokens = createFormTokens(formTokenKey(config, deps.formKey));
   const registrations = createRegistrationService(deps.store, tokens, metrics);
@@ -195,6 +205,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   return {
     handler: app,
     flows,
+    webhooks: webhooks.all,
     metrics,
     async close() {
       await limits.close();

@@ -10,6 +10,7 @@ import { Secret } from './config/secret.ts';
 import { createLogger } from './logger.ts';
 import { createOutboxWorker, type OutboxWorker } from './registration/outbox.ts';
 import { openStore } from './store/index.ts';
+import { createWebhookSender, type WebhookSender } from './webhooks/sender.ts';
 import type { Store } from './store/types.ts';
 
 export interface RunningServer {
@@ -17,6 +18,7 @@ export interface RunningServer {
   server: Server;
   app: App;
   outbox: OutboxWorker;
+  webhooks: WebhookSender;
   close(): Promise<void>;
 }
 
@@ -63,11 +65,20 @@ export async function startServer(options: {
     metrics: app.metrics,
   });
   outbox.start();
+  const webhooks = createWebhookSender({
+    store: options.store,
+    endpoints: app.webhooks,
+    log: options.log,
+    metrics: app.metrics,
+    options: options.config.webhookDelivery,
+  });
+  webhooks.start();
   return {
     url,
     server,
     app,
     outbox,
+    webhooks,
     /** Stops accepting, lets requests in flight finish, stops the outbox; queued work stays. */
     async close() {
       await new Promise<void>((resolve) => {
@@ -75,6 +86,7 @@ export async function startServer(options: {
         server.closeIdleConnections();
       });
       await outbox.stop();
+      await webhooks.stop();
       await app.close();
     },
   };

@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics (prom-client) at `GET /metrics`: registrations by flow and outcome,
  * provider call latency, the outbox's depth and age, rate-limit rejections, each flow's circuit
- * breaker, and Node's own process metrics. Gauges are read when scraped, never kept up to date.
+ * breaker, webhook deliveries (attempts, the journal's counts, the oldest pending), and Node's
+ * own process metrics. Gauges are read when scraped, never kept up to date.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RATE_LIMITED_ROUTES, type RateLimitedRoute } from './config/schema.ts';
@@ -18,10 +19,14 @@ export type RegistrationOutcome =
   | 'failed'
   | 'discarded';
 
+/** What happened to one webhook attempt, as counted. */
+export type WebhookOutcome = 'delivered' | 'retried' | 'failed';
+
 export interface Metrics {
   registry: Registry;
   registration(flowId: string, outcome: RegistrationOutcome): void;
   providerCall(provider: string, flowId: string, outcome: string, seconds: number): void;
+  webhook(outcome: WebhookOutcome): void;
 }
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -95,8 +100,37 @@ export function createMetrics(deps: {
     },
   });
 
+  const webhookAttempts = new Counter({
+    name: 'org_signup_webhook_attempts_total',
+    help: "This instance's webhook attempts by outcome (delivered, retried, failed)",
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'org_signup_webhooks',
+    help: 'Webhook deliveries in the journal by status (delivered, failed, pending)',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const stats = await deps.store.webhookStats(Date.now());
+      for (const status of ['delivered', 'failed', 'pending'] as const) {
+        this.set({ status }, stats[status]);
+      }
+    },
+  });
+  new Gauge({
+    name: 'org_signup_webhooks_oldest_pending_age_seconds',
+    help: 'Age of the oldest webhook delivery still pending (0 when none)',
+    registers: [registry],
+    async collect() {
+      const { oldestPendingCreatedAt } = await deps.store.webhookStats(Date.now());
+      this.set(oldestPendingCreatedAt === null ? 0 : (Date.now() - oldestPendingCreatedAt) / 1000);
+    },
+  });
+
   return {
     registry,
+    webhook: (outcome) => webhookAttempts.inc({ outcome }),
     registration: (flow, outcome) => registrations.inc({ flow, outcome }),
     providerCall: (provider, flow, outcome, seconds) =>
       latency.observe({ provider, flow, outcome }, seconds),

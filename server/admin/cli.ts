@@ -24,6 +24,8 @@ const USAGE = `Usage: npm run admin -- <command>
   registrations retry ID                                send a failed registration again
   doctor [--flow F] [--json]                            try each flow's settings against its
                                                         provider, creating nothing
+  webhooks list [--status pending|delivered|failed] [--registration ID] [--limit N] [--json]
+  webhooks replay EVENT_ID [--endpoint E]               send an event again (same webhook-id)
 
 Environment: ORG_SIGNUP_URL (default http://localhost:8080), ORG_SIGNUP_ADMIN_TOKEN (required).`;
 
@@ -127,6 +129,37 @@ export function formatApprovals(approvals: Pending[]): string {
   return `${table(rows)}\n\n${approvals.length} waiting. Details:\n${details}`;
 }
 
+interface WebhookRow {
+  id: string;
+  endpoint: string;
+  type: string;
+  registrationId: string;
+  status: string;
+  attempts: number;
+  lastHttpStatus: number | null;
+  lastDetail: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+}
+
+function formatWebhooks(rows: WebhookRow[]): string {
+  if (rows.length === 0) return 'No webhook deliveries match.';
+  const time = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
+  return table([
+    ['EVENT', 'ENDPOINT', 'TYPE', 'STATUS', 'ATTEMPTS', 'LAST', 'NEXT ATTEMPT', 'CREATED'],
+    ...rows.map((w) => [
+      w.id,
+      w.endpoint,
+      w.type,
+      w.status,
+      String(w.attempts),
+      w.lastDetail ?? '',
+      time(w.nextAttemptAt),
+      time(w.createdAt),
+    ]),
+  ]);
+}
+
 interface DoctorReport {
   flow: string;
   provider: string;
@@ -162,6 +195,8 @@ export async function run(argv: string[]): Promise<string> {
       json: { type: 'boolean' },
       status: { type: 'string' },
       limit: { type: 'string' },
+      registration: { type: 'string' },
+      endpoint: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -175,6 +210,30 @@ export async function run(argv: string[]): Promise<string> {
     return output;
   }
   if (values.help || !command) return USAGE;
+  if (group === 'webhooks') {
+    if (command === 'list') {
+      const query = new URLSearchParams();
+      if (values.status) query.set('status', values.status);
+      if (values.registration) query.set('registration', values.registration);
+      if (values.limit) query.set('limit', values.limit);
+      const { webhooks } = (await call('GET', `/admin/webhooks?${query}`)) as {
+        webhooks: WebhookRow[];
+      };
+      return values.json ? JSON.stringify(webhooks, null, 2) : formatWebhooks(webhooks);
+    }
+    if (command === 'replay') {
+      if (!key) throw new CliError('Which one? webhooks replay EVENT_ID [--endpoint E]');
+      const { replayed } = (await call(
+        'POST',
+        `/admin/webhooks/${encodeURIComponent(key)}/replay`,
+        {
+          ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+        },
+      )) as { replayed: number };
+      return `Sending ${key} again to ${replayed} endpoint(s), with the same webhook-id.`;
+    }
+    return USAGE;
+  }
   if (group === 'registrations') {
     if (command === 'list') {
       const query = new URLSearchParams();

@@ -12,6 +12,7 @@ import type { Flow } from '../registration/flows.ts';
 import { failureProblem, queuedAnswer } from '../registration/outcomes.ts';
 import type { ApprovalsApi, DoctorCheck } from '../providers/types.ts';
 import type { Store } from '../store/types.ts';
+import { webhooksForStored } from '../webhooks/events.ts';
 import { requireBearer } from './auth.ts';
 
 const approveSchema = z
@@ -119,8 +120,19 @@ export function adminRouter(deps: {
       ),
     );
     const registration = await deps.store.findByProviderRef(flow.id, key);
-    if (registration)
-      await deps.store.note(registration.id, { detail: 'approved', status: 'completed' });
+    if (registration) {
+      await deps.store.note(registration.id, {
+        detail: 'approved',
+        status: 'completed',
+        webhooks: webhooksForStored(
+          flow.webhooks,
+          'registration.completed',
+          registration,
+          flow.provider,
+          'completed',
+        ),
+      });
+    }
     req.log.info({ flow: flow.id, registrationId: registration?.id }, 'registration approved');
     res.json({
       flow: flow.id,
@@ -138,8 +150,19 @@ export function adminRouter(deps: {
     await provider(req.log, flow, () => flow.adapter.approvals.reject(key));
     const registration = await deps.store.findByProviderRef(flow.id, key);
     // The partner's staff said no: the user's answer, not a failure an operator must look at.
-    if (registration)
-      await deps.store.note(registration.id, { detail: 'rejected', status: 'rejected' });
+    if (registration) {
+      await deps.store.note(registration.id, {
+        detail: 'rejected',
+        status: 'rejected',
+        webhooks: webhooksForStored(
+          flow.webhooks,
+          'registration.rejected',
+          registration,
+          flow.provider,
+          'rejected',
+        ),
+      });
+    }
     req.log.info({ flow: flow.id, registrationId: registration?.id }, 'registration rejected');
     res.json({ flow: flow.id, key, registrationId: registration?.id ?? null, status: 'rejected' });
   });
@@ -246,15 +269,64 @@ export function adminRouter(deps: {
     const deadlineAt = Date.now() + flow.config.retry.deadlineSeconds * 1000;
     const answer = queuedAnswer(id);
     if (
-      !(await deps.store.requeue(id, deadlineAt, {
-        httpStatus: answer.status,
-        response: answer.body,
-      }))
+      !(await deps.store.requeue(
+        id,
+        deadlineAt,
+        { httpStatus: answer.status, response: answer.body },
+        webhooksForStored(flow.webhooks, 'registration.queued', found, flow.provider, 'queued'),
+      ))
     ) {
       throw new HttpProblem(409, 'step_not_available', 'It changed meanwhile; list it again.');
     }
     req.log.info({ registrationId: id, flow: flow.id }, 'operator retry queued');
     res.json({ id, status: 'queued' });
+  });
+
+  // ---- Webhooks: what partners' endpoints were sent, and sending one again ---------------------
+
+  const webhookListSchema = z.strictObject({
+    status: z.enum(['pending', 'delivered', 'failed']).optional(),
+    registration: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  });
+
+  router.get('/webhooks', async (req, res) => {
+    const query = parse(webhookListSchema, req.query);
+    const rows = await deps.store.listWebhooks({
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.registration ? { registrationId: query.registration } : {}),
+      ...(query.limit ? { limit: query.limit } : {}),
+    });
+    // Where and how it went, not what it said: the body holds the registrant's details.
+    const webhooks = rows.map((w) => ({
+      id: w.id,
+      endpoint: w.endpointId,
+      type: w.type,
+      registrationId: w.registrationId,
+      status: w.status,
+      attempts: w.attempts,
+      lastHttpStatus: w.lastHttpStatus,
+      lastDetail: w.lastDetail,
+      nextAttemptAt: w.nextAttemptAt?.toISOString() ?? null,
+      createdAt: w.createdAt.toISOString(),
+      updatedAt: w.updatedAt.toISOString(),
+    }));
+    res.set('cache-control', 'no-store').json({ webhooks });
+  });
+
+  router.post('/webhooks/:id/replay', async (req, res) => {
+    const id = String(req.params['id']);
+    const body = parse(z.strictObject({ endpoint: z.string().optional() }), req.body);
+    const replayed = await deps.store.replayWebhook(id, body.endpoint);
+    if (replayed === 0) {
+      throw new HttpProblem(
+        404,
+        'not_found',
+        'No delivered or failed delivery of that event (a pending one is being sent already).',
+      );
+    }
+    req.log.info({ webhookId: id, endpoint: body.endpoint, replayed }, 'webhook replay queued');
+    res.json({ id, replayed, status: 'pending' });
   });
 
   return router;

@@ -10,7 +10,13 @@ import type { z } from 'zod';
 import { FIELD_SPECS, type FieldRule } from '../../shared/fields.ts';
 import type { ProviderId } from '../../shared/providers.ts';
 import { PROVIDERS } from '../providers/index.ts';
-import { configSchema, flowSchema, type Config, type FlowConfig } from './schema.ts';
+import {
+  configSchema,
+  flowSchema,
+  type Config,
+  type FlowConfig,
+  type WebhookConfig,
+} from './schema.ts';
 import { resolveEnvReferences } from './secret.ts';
 
 export { DEMO_CONFIG_PATH };
@@ -146,6 +152,36 @@ function checkFlow(
   };
 }
 
+/** A Standard Webhooks secret: `whsec_` + base64 of 24 to 64 bytes. */
+function isWebhookSecret(value: string): boolean {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!match) return false;
+  const bytes = Buffer.from(match[1]!, 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}
+
+/** Webhook endpoints: secrets in Standard Webhooks' form, the sandbox's receiver reachable. */
+function checkWebhooks(
+  webhooks: readonly WebhookConfig[],
+  at: string,
+  sandbox: Config['sandbox'],
+  problems: string[],
+): void {
+  webhooks.forEach((hook, i) => {
+    const where = `${at}[${i}]`;
+    if (hook.secret && hook.secret.reveal() && !isWebhookSecret(hook.secret.reveal())) {
+      problems.push(
+        `${where}.secret: not a Standard Webhooks secret: "whsec_" followed by base64 of 24 to 64 random bytes (e.g. "whsec_$(openssl rand -base64 32)")`,
+      );
+    }
+    if (hook.sandbox && !sandbox.enabled && !sandbox.url) {
+      problems.push(
+        `${where}.sandbox: the sandbox's receiver needs "sandbox": { "enabled": true } or a "sandbox.url"`,
+      );
+    }
+  });
+}
+
 export function parseConfig(
   document: unknown,
   env: NodeJS.ProcessEnv,
@@ -174,7 +210,9 @@ export function parseConfig(
     if (seen.has(flow.id)) problems.push(`flows[${i}].id: "${flow.id}" is used by another flow`);
     seen.add(flow.id);
     flows.push(checkFlow(flow, `flows[${i}]`, sandbox, problems, options));
+    checkWebhooks(flow.webhooks, `flows[${i}].webhooks`, sandbox, problems);
   });
+  if (parsed.success) checkWebhooks(parsed.data.webhooks, 'webhooks', sandbox, problems);
   const warnings: string[] = [];
   // The demo runs every flow on the simulators: in production only when asked for by name.
   const demo = source === DEMO_CONFIG_PATH;
@@ -206,14 +244,22 @@ export function parseConfig(
 
 /**
  * Whether a config document needs the sandbox: a flow with `"sandbox": true` (the simulator's
- * base URL and credentials) or `sandbox.enabled` (the simulators mounted on this server).
+ * base URL and credentials), `sandbox.enabled` (the simulators mounted on this server), or a
+ * webhook to the sandbox's receiver.
  */
 export function usesSandbox(document: unknown, env: NodeJS.ProcessEnv): boolean {
   const { value } = resolveEnvReferences(document, env);
-  const raw = (value ?? {}) as { flows?: unknown; sandbox?: unknown };
+  const raw = (value ?? {}) as { flows?: unknown; sandbox?: unknown; webhooks?: unknown };
   const enabled = (raw.sandbox as { enabled?: unknown } | undefined)?.enabled === true;
   const flows: unknown[] = Array.isArray(raw.flows) ? raw.flows : [];
-  return enabled || flows.some((f) => (f as { sandbox?: unknown } | null)?.sandbox === true);
+  const sandboxed = (item: unknown) => (item as { sandbox?: unknown } | null)?.sandbox === true;
+  // The demo's webhook receiver is the sandbox's too.
+  const listOf = (list: unknown): unknown[] => (Array.isArray(list) ? (list as unknown[]) : []);
+  const hooks = [
+    ...listOf(raw.webhooks),
+    ...flows.flatMap((f) => listOf((f as { webhooks?: unknown } | null)?.webhooks)),
+  ];
+  return enabled || flows.some(sandboxed) || hooks.some(sandboxed);
 }
 
 /** Reads `ORG_SIGNUP_CONFIG` (default: the bundled demo config, every flow on the sandbox). */

@@ -8,6 +8,7 @@ import { FIELD_NAMES } from '../../shared/fields.ts';
 import { LOCALE_IDS } from '../../shared/i18n/index.ts';
 import { PROVIDER_IDS } from '../../shared/providers.ts';
 import { isOriginPattern } from './origins.ts';
+import { WEBHOOK_EVENT_TYPES } from '../store/types.ts';
 import { secret } from './secret.ts';
 
 /** At most `max` requests per client IP in `windowSeconds`. */
@@ -50,6 +51,35 @@ const originPattern = z.string().refine(isOriginPattern, {
   message:
     'an origin like "https://shop.example.com", "https://*.example.com" or "http://localhost:*" (scheme, host and optional port only)',
 });
+
+/** One partner endpoint for signed webhooks (Standard Webhooks; docs/webhooks.md). */
+export const webhookSchema = z
+  .strictObject({
+    /** Its name in the admin API, the journal and metrics (default: made from its URL). */
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _')
+      .optional(),
+    /** Where events are POSTed. */
+    url: z.url({ protocol: /^https?$/ }).optional(),
+    /** Instead of `url`: the sandbox's receiver (`/sandbox/webhooks/`), with its own secret. */
+    sandbox: z.boolean().default(false),
+    /** The endpoint's signing secret, `whsec_` + base64, as an `{ "env": … }` reference. */
+    secret: secret().optional(),
+    /** The events it hears (default: all of them). */
+    events: z
+      .array(z.enum(WEBHOOK_EVENT_TYPES))
+      .min(1)
+      .default([...WEBHOOK_EVENT_TYPES]),
+  })
+  .refine((w) => Boolean(w.url) !== w.sandbox, {
+    message: 'give either "url" or "sandbox": true',
+  })
+  .refine((w) => w.sandbox || w.secret, {
+    message: 'a webhook needs its "secret": { "env": … } (whsec_ + base64)',
+    path: ['secret'],
+  });
+export type WebhookConfig = z.infer<typeof webhookSchema>;
 
 export const flowSchema = z.strictObject({
   /** The id in `<org-signup flow="…">` and in the API's paths. */
@@ -124,6 +154,8 @@ export const flowSchema = z.strictObject({
   captcha: captchaSchema.optional(),
   /** Provider-specific settings: credentials, ids, assumed protocol details. */
   settings: z.record(z.string(), z.unknown()).default({}),
+  /** This flow's own webhook endpoints, besides the top-level ones. */
+  webhooks: z.array(webhookSchema).default([]),
 });
 
 export const configSchema = z.strictObject({
@@ -164,6 +196,27 @@ export const configSchema = z.strictObject({
       concurrency: z.int().min(1).max(64).default(4),
     })
     .default({ pollIntervalMs: 1_000, batchSize: 20, concurrency: 4 }),
+  /** Webhook endpoints that hear every flow's events. */
+  webhooks: z.array(webhookSchema).default([]),
+  /** The webhook sender every instance runs. */
+  webhookDelivery: z
+    .strictObject({
+      pollIntervalMs: z.int().min(10).max(60_000).default(1_000),
+      batchSize: z.int().min(1).max(500).default(50),
+      concurrency: z.int().min(1).max(64).default(8),
+      /** One attempt's limit: connect, answer and body. */
+      timeoutMs: z.int().min(100).max(60_000).default(10_000),
+      /** Backoff before the n-th retry: from `baseDelayMs`, doubling, capped, half random. */
+      baseDelayMs: z.int().min(10).max(3_600_000).default(5_000),
+      maxDelayMs: z.int().min(10).max(86_400_000).default(3_600_000),
+      /** Retried for this long from when the event was written (or replayed), then failed. */
+      maxAgeSeconds: z
+        .int()
+        .min(1)
+        .max(30 * 86_400)
+        .default(3 * 86_400),
+    })
+    .prefault({}),
 });
 
 export type FlowConfig = z.infer<typeof flowSchema>;

@@ -15,6 +15,7 @@ import { PROVIDERS } from '../providers/index.ts';
 import type { ProviderAdapter, RegistrationInput, RegistrationResult } from '../providers/types.ts';
 import { createBreaker, type Breaker } from '../providers/kit/circuit-breaker.ts';
 import type { Metrics } from '../metrics.ts';
+import type { WebhookEndpoint } from '../webhooks/events.ts';
 import { createRedactor, secretValues, type Redactor } from '../providers/kit/redact.ts';
 
 export interface Flow {
@@ -35,6 +36,8 @@ export interface Flow {
   http: ProviderHttp;
   /** Scrubs every configured secret (and a submission's values) from provider text in logs. */
   redact: Redactor;
+  /** The webhook endpoints that hear this flow's events. */
+  webhooks: readonly WebhookEndpoint[];
 }
 
 export interface FlowOptions {
@@ -44,6 +47,8 @@ export interface FlowOptions {
   sandboxBaseUrl: ((sandboxUrl: string, provider: ProviderId) => URL) | undefined;
   log: Logger;
   metrics: Metrics;
+  /** Each flow's webhook endpoints (webhooks/endpoints.ts). */
+  webhooks?: Map<string, WebhookEndpoint[]>;
 }
 
 function baseUrlOf(flow: LoadedFlow, options: FlowOptions, config: LoadedConfig): URL {
@@ -62,7 +67,10 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
   const flows = new Map<string, Flow>();
   // Every flow's: a provider may echo what another flow's credentials are, too.
   const redact = createRedactor(
-    secretValues(config.flows.map((f) => [f.providerSettings, f.captcha])),
+    secretValues(
+      config.flows.map((f) => [f.providerSettings, f.captcha, f.webhooks]),
+      config.webhooks,
+    ),
   );
   for (const flowConfig of config.flows) {
     const definition = PROVIDERS[flowConfig.provider];
@@ -118,6 +126,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       breaker,
       http,
       redact,
+      webhooks: options.webhooks?.get(flowConfig.id) ?? [],
     });
   }
   return flows;

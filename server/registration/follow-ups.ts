@@ -5,6 +5,7 @@
  * six-digit code stays hopeless (5 codes reach the provider per code sent) and nobody can make a
  * provider mail a user over and over (one resend a minute, 5 an hour).
  */
+import { webhooksForStored } from '../webhooks/events.ts';
 import type { Logger } from 'pino';
 import {
   verifyRequestSchema,
@@ -133,7 +134,17 @@ export function createFollowUpService(store: Store): FollowUpService {
         }
         return failed(flow, registration, ticket, err, log, [parsed.data.code]);
       }
-      await store.note(registration.id, { detail: 'verified', status: 'completed' });
+      await store.note(registration.id, {
+        detail: 'verified',
+        status: 'completed',
+        webhooks: webhooksForStored(
+          flow.webhooks,
+          'registration.verified',
+          registration,
+          flow.provider,
+          'completed',
+        ),
+      });
       log.info({ registrationId: registration.id, flow: flow.id }, 'registration verified');
       return { status: 200, body: done };
     },

@@ -13,7 +13,9 @@ import type { Flow } from './flows.ts';
 import type { Metrics } from '../metrics.ts';
 import { answerFor, describeError, failureProblem, outcomeOf, queuedAnswer } from './outcomes.ts';
 import type { StoredSubmission } from './register.ts';
+import type { RegistrationStatus } from '../../shared/api.ts';
 import type { ClaimedWork, Outcome, Store } from '../store/types.ts';
+import { EVENT_OF_STATUS, webhooksFor, type EventFacts } from '../webhooks/events.ts';
 
 export interface OutboxOptions {
   pollIntervalMs: number;
@@ -45,6 +47,23 @@ export function createOutboxWorker(deps: {
   const firstAnswer = (work: ClaimedWork, answer: { status: number; body: unknown }) =>
     work.status === 'pending' ? { httpStatus: answer.status, response: answer.body } : {};
 
+  /** The partner's webhooks for the status `work` moves to, written with the change. */
+  const announce = (
+    work: ClaimedWork,
+    status: RegistrationStatus,
+    extra: Partial<EventFacts> = {},
+  ) => {
+    const flow = flows.get(work.flowId);
+    return webhooksFor(flow?.webhooks ?? [], EVENT_OF_STATUS[status], {
+      id: work.id,
+      flow: work.flowId,
+      provider: flow?.provider ?? '',
+      status,
+      submission: work.submission,
+      ...extra,
+    });
+  };
+
   /** A final outcome other than success: the user's answer (`rejected`), or an operator's task. */
   async function fail(
     work: ClaimedWork,
@@ -56,6 +75,7 @@ export function createOutboxWorker(deps: {
       status,
       detail,
       ...firstAnswer(work, { status: problem.status, body: problemBody(problem) }),
+      webhooks: announce(work, status),
     };
     await store.finish(work.id, work.leaseToken, outcome);
     deps.metrics.registration(work.flowId, status);
@@ -94,10 +114,15 @@ export function createOutboxWorker(deps: {
     const submitted = Object.values(submission.fields);
     if (result.kind === 'done') {
       const response = answerFor(work.id, result.result);
+      const outcome = outcomeOf(response, result.result);
       await store.finish(work.id, work.leaseToken, {
-        ...outcomeOf(response, result.result),
+        ...outcome,
         ...firstAnswer(work, { status: 201, body: response }),
         detail: result.reconciled ? 'delivered (reconciled: it already existed)' : 'delivered',
+        webhooks: announce(work, response.status, {
+          next: response.next,
+          providerRef: outcome.providerRef,
+        }),
       });
       rlog.info({ reconciled: result.reconciled }, 'outbox delivered a registration');
       deps.metrics.registration(flow.id, result.reconciled ? 'reconciled' : 'delivered');
@@ -114,6 +139,8 @@ export function createOutboxWorker(deps: {
       outcomeUnknown: result.error.outcomeUnknown,
       ...firstAnswer(work, queuedAnswer(work.id)),
       detail: `retry later: ${describeError(result.error)}`,
+      // Queued for the first time (its holder died before answering): announced once.
+      ...(work.status === 'pending' ? { webhooks: announce(work, 'queued') } : {}),
     });
     logFailure(rlog, flow, result.error, { retryLater: true }, submitted);
   }

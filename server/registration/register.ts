@@ -10,6 +10,7 @@ import {
   registrationRequestSchema,
   type RegistrationRequest,
   type RegistrationResponse,
+  type RegistrationStatus,
 } from '../../shared/api.ts';
 import { fieldErrorsOf, validateFields } from '../../shared/field-schemas.ts';
 import { FIELD_SPECS, type FieldValues } from '../../shared/fields.ts';
@@ -18,6 +19,7 @@ import type { Metrics, RegistrationOutcome } from '../metrics.ts';
 import type { RegistrationInput } from '../providers/types.ts';
 import type { Store, StoredRegistration } from '../store/types.ts';
 import { problemBody } from '../web/problem.ts';
+import { EVENT_OF_STATUS, webhooksFor, type EventFacts } from '../webhooks/events.ts';
 import { attempt, backoffMs, isUsersAnswer, leaseMsFor, logFailure } from './delivery.ts';
 import type { Flow } from './flows.ts';
 import { botCheck, formExpired, type FormTokens } from './guards/bot-protection.ts';
@@ -235,6 +237,16 @@ export function createRegistrationService(
     // Bindings per call, not a child logger: a child costs as much as a line, and most of
     // these lines are below the production level.
     const where = { registrationId: id, flow: flow.id, provider: flow.provider };
+    /** The partner's webhooks for the status this attempt leaves, written with it. */
+    const announce = (status: RegistrationStatus, extra: Partial<EventFacts> = {}) =>
+      webhooksFor(flow.webhooks, EVENT_OF_STATUS[status], {
+        id,
+        flow: flow.id,
+        provider: flow.provider,
+        status,
+        submission,
+        ...extra,
+      });
     const input: RegistrationInput = { registrationId: id, ...submission, fields: values };
     let result: Awaited<ReturnType<typeof attempt>>;
     const started = performance.now();
@@ -251,6 +263,7 @@ export function createRegistrationService(
         response: problemBody(problem),
         detail: 'internal_error',
         outcomeUnknown: true,
+        webhooks: announce('failed'),
       });
       throw err;
     }
@@ -259,10 +272,15 @@ export function createRegistrationService(
     const providerMs = Math.round(performance.now() - started);
     if (result.kind === 'done') {
       const response = answerFor(id, result.result);
+      const outcome = outcomeOf(response, result.result);
       const kept = await store.finish(id, leaseToken, {
-        ...outcomeOf(response, result.result),
+        ...outcome,
         httpStatus: 201,
         response,
+        webhooks: announce(response.status, {
+          next: response.next,
+          providerRef: outcome.providerRef,
+        }),
       });
       log.info(
         { ...where, outcome: response.status, reconciled: result.reconciled, providerMs },
@@ -289,6 +307,7 @@ export function createRegistrationService(
         httpStatus: answer.status,
         response: answer.body,
         detail: `queued: ${describeError(err)}`,
+        webhooks: announce('queued'),
       });
       log.info({ ...where, providerMs }, 'registration queued for the outbox');
       count(flow, 'queued');
@@ -297,12 +316,14 @@ export function createRegistrationService(
     const problem = failureProblem(log, flow, err, told, submitted);
     const usersAnswer = result.kind === 'final' && isUsersAnswer(err);
     count(flow, usersAnswer ? 'rejected' : 'failed');
+    const status = usersAnswer ? 'rejected' : 'failed';
     const kept = await store.finish(id, leaseToken, {
-      status: usersAnswer ? 'rejected' : 'failed',
+      status,
       httpStatus: problem.status,
       response: problemBody(problem),
       detail: describeError(err),
       outcomeUnknown: err.outcomeUnknown,
+      webhooks: announce(status),
     });
     if (!kept) return queuedAnswer(id);
     throw problem;

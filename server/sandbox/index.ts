@@ -11,6 +11,7 @@ import { createIntellectMoneySimulator, intellectMoneySandboxFlow } from './inte
 import { createNitroSimulator, nitroSandboxFlow } from './nitro.ts';
 import { createTiteliveSimulator, titeliveSandboxFlow } from './titelive.ts';
 import { simulatorRouter, type SimulatorApi } from './simulator.ts';
+import { createWebhookReceiver, WEBHOOKS_SANDBOX } from './webhooks.ts';
 
 export interface SimulatorDefinition {
   /** Where the provider's base URL is, below `/sandbox/<id>`. */
@@ -28,12 +29,13 @@ export const SIMULATORS: Record<ProviderId, SimulatorDefinition> = {
   titelive: { ...titeliveSandboxFlow, create: createTiteliveSimulator },
 };
 
-/** All simulators, each at `/<provider id>`, fresh state. */
+/** All simulators, each at `/<provider id>`, and the webhook receiver, fresh state. */
 export function sandboxRouter(): Router {
   const router = express.Router();
   for (const [id, simulator] of Object.entries(SIMULATORS)) {
     router.use(`/${id}`, simulatorRouter(simulator.create()));
   }
+  router.use('/webhooks', simulatorRouter(createWebhookReceiver()));
   return router;
 }
 
@@ -45,6 +47,8 @@ export interface SandboxPlugin {
   baseUrlFor: (sandboxUrl: string, provider: ProviderId) => URL;
   /** Settings a `sandbox: true` flow gets underneath its own: the simulator's credentials. */
   demoSettings: (provider: ProviderId) => Record<string, unknown>;
+  /** The webhook receiver (`{ "sandbox": true }` endpoints): its URL and signing secret. */
+  webhookReceiver: (sandboxUrl: string) => { url: URL; secret: string };
 }
 
 export const sandbox: SandboxPlugin = {
@@ -52,4 +56,8 @@ export const sandbox: SandboxPlugin = {
   baseUrlFor: (sandboxUrl, provider) =>
     new URL(`sandbox/${provider}${SIMULATORS[provider].basePath}`, sandboxUrl.replace(/\/?$/, '/')),
   demoSettings: (provider) => SIMULATORS[provider].flowSettings(),
+  webhookReceiver: (sandboxUrl) => ({
+    url: new URL('sandbox/webhooks/', sandboxUrl.replace(/\/?$/, '/')),
+    secret: WEBHOOKS_SANDBOX.secret,
+  }),
 };

@@ -131,6 +131,8 @@ export interface SimulatorApi {
   accounts?(): ProviderAccount[];
   /** The readings this simulator can switch between (`_readings`). */
   readings?: Readings;
+  /** Bodies kept as the raw text received (a webhook receiver verifies signatures over them). */
+  rawBodies?: boolean;
 }
 
 function fail(res: Response, mode: FaultMode): void {
@@ -153,8 +155,15 @@ export function simulatorRouter(api: SimulatorApi): Router {
   let faults: Faults = faultsSchema.parse({});
   let random = seededRandom(faults.seed);
 
-  router.use(express.json({ type: ['application/json', '*/*+json'], limit: '1mb' }));
-  router.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  if (api.rawBodies) {
+    // Its control routes take JSON as every simulator's do; the rest is kept as sent.
+    const controls = express.json({ limit: '1mb' });
+    const raw = express.text({ type: () => true, limit: '1mb' });
+    router.use((req, res, next) => (req.path.startsWith('/_') ? controls : raw)(req, res, next));
+  } else {
+    router.use(express.json({ type: ['application/json', '*/*+json'], limit: '1mb' }));
+    router.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  }
 
   router.get('/_requests', (_req, res) => {
     res.json(requests);

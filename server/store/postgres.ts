@@ -113,6 +113,8 @@ export const MIGRATIONS: readonly string[] = [
      ON $S.webhook_deliveries (status, created_at);
    CREATE INDEX webhook_deliveries_by_registration
      ON $S.webhook_deliveries (registration_id, created_at);`,
+  // A replay opens a new delivery window (the deadline counts from it): NULL is created_at.
+  `ALTER TABLE $S.webhook_deliveries ADD COLUMN window_start BIGINT;`,
 ];
 
 /** The index behind `token_used` (its name is what a unique violation reports). */
@@ -643,7 +645,8 @@ export async function openPostgresStore(
     replayWebhook: async (id, endpointId) =>
       (
         await pool.query(
-          `UPDATE ${W} SET status = 'pending', next_attempt_at = $3::bigint, updated_at = $3::bigint
+          `UPDATE ${W} SET status = 'pending', next_attempt_at = $3::bigint, updated_at = $3::bigint,
+             window_start = $3::bigint
            WHERE id = $1 AND ($2::text IS NULL OR endpoint_id = $2) AND status <> 'pending'`,
           [id, endpointId ?? null, Date.now()],
         )

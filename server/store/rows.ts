@@ -54,6 +54,7 @@ export function toStored(row: RegistrationRow | undefined): StoredRegistration |
     status: row.status as StoredRegistration['status'],
     providerRef: row.provider_ref,
     providerState: parseJson(row.provider_state, {}) as Record<string, string>,
+    submission: parseJson(row.submission, {}) as Record<string, unknown>,
     response: parseJson(row.response, null),
     attempts: row.attempts,
     nextAttemptAt: next === null ? null : new Date(next),
@@ -76,6 +77,8 @@ export interface WebhookRow {
   lease_token: string | null;
   last_http_status: number | null;
   last_detail: string | null;
+  /** Set by a replay; NULL: the window opened with the delivery (`created_at`). */
+  window_start?: Time | null;
   created_at: Time;
   updated_at: Time;
 }
@@ -92,6 +95,7 @@ export const toClaimedWebhook = (row: WebhookRow): ClaimedWebhook => ({
   ...delivery(row),
   attempts: row.attempts,
   createdAt: new Date(Number(row.created_at)),
+  windowStart: new Date(Number(row.window_start ?? row.created_at)),
   leaseToken: row.lease_token!,
 });
 

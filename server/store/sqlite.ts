@@ -99,6 +99,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX webhook_deliveries_by_status_created ON webhook_deliveries (status, created_at);
    CREATE INDEX webhook_deliveries_by_registration
      ON webhook_deliveries (registration_id, created_at);`,
+  // A replay opens a new delivery window (the deadline counts from it): NULL is created_at.
+  `ALTER TABLE webhook_deliveries ADD COLUMN window_start INTEGER;`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -325,7 +327,8 @@ export function openSqliteStore(path: string): Store {
      WHERE id = @id AND endpoint_id = @endpointId AND lease_token = @leaseToken`,
   );
   const replayWebhookRows = db.prepare(
-    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now
+    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now,
+       window_start = @now
      WHERE id = @id AND (@endpointId IS NULL OR endpoint_id = @endpointId)
        AND status <> 'pending'`,
   );

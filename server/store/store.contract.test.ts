@@ -74,7 +74,7 @@ function sqliteMemory(): Backend {
   return {
     name: 'sqlite :memory:',
     shared: false,
-    versions: [1, 2, 3, 4, 5],
+    versions: [1, 2, 3, 4, 5, 6],
     before: { formTokens: 3, webhooks: 4 },
     setup: async () => {},
     teardown: async () => {},
@@ -104,7 +104,7 @@ function sqliteFile(): Backend {
   return {
     name: 'sqlite file',
     shared: true,
-    versions: [1, 2, 3, 4, 5],
+    versions: [1, 2, 3, 4, 5, 6],
     before: { formTokens: 3, webhooks: 4 },
     setup: async () => {
       dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
@@ -162,7 +162,7 @@ function postgres(): Backend {
   return {
     name: 'postgres',
     shared: true,
-    versions: [1, 2, 3],
+    versions: [1, 2, 3, 4],
     before: { formTokens: 1, webhooks: 2 },
     setup: async () => {
       const client = new pg.Client({
@@ -312,6 +312,7 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         status: 'pending',
         providerRef: null,
         providerState: {},
+        submission: e.submission,
         response: null,
         attempts: 0,
         nextAttemptAt: null,
@@ -1526,6 +1527,7 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
           payload,
           attempts: 1,
           createdAt: new Date(T0 + 250),
+          windowStart: new Date(T0 + 250),
           leaseToken: expect.any(String),
         })),
       );
@@ -1865,6 +1867,10 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         ['ep-a', 2],
         ['ep-b', 2],
       ]);
+      // A replay opens a new window for the sender's deadline; the event keeps its creation time.
+      expect(again.map((h) => h.windowStart.getTime())).toEqual([T0 + 1_000, T0 + 1_001]);
+      expect(again[0]!.createdAt.getTime()).toBe(a!.createdAt.getTime());
+      expect(a!.windowStart.getTime()).toBe(a!.createdAt.getTime());
       // Leased, it is pending: a replay leaves the sender's lease alone.
       expect(await store.replayWebhook(a!.id)).toBe(0);
       expect(

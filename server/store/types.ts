@@ -133,6 +133,8 @@ export interface StoredRegistration {
   status: StoredStatus;
   providerRef: string | null;
   providerState: Record<string, string>;
+  /** What was submitted, minus secret fields (for the events a later step announces). */
+  submission: Record<string, unknown>;
   /** The answer given to the client (what `next` step it was sent to); null before there is one. */
   response: unknown;
   attempts: number;
@@ -222,9 +224,11 @@ export interface WebhookKey {
 
 /** A delivery a sender has claimed: it holds the lease until it finishes or reschedules it. */
 export interface ClaimedWebhook extends NewWebhookDelivery {
+  /** When its delivery window opened: written, or last replayed. Deadlines count from here. */
+  windowStart: Date;
   /** Attempts made so far, this one included. */
   attempts: number;
-  /** When the event was written: the caller's deadline (3 days) counts from here. */
+  /** When the event was written. */
   createdAt: Date;
   leaseToken: string;
 }

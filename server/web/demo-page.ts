@@ -101,6 +101,14 @@ ${sections}
 <aside aria-labelledby="events-h">
   <h2 id="events-h">Events the host page received</h2>
   <ol id="events" aria-live="polite"></ol>
+  ${
+    config.sandbox.enabled &&
+    [...config.webhooks, ...config.flows.flatMap((f) => f.webhooks)].some((w) => w.sandbox)
+      ? `<h2 id="webhooks-h">Webhooks the partner's endpoint received</h2>
+  <p>Signed events from the BFF, as <a href="/sandbox/webhooks/_requests">/sandbox/webhooks/_requests</a> recorded them (newest first).</p>
+  <ol id="webhooks" aria-labelledby="webhooks-h"></ol>`
+      : ''
+  }
 </aside>
 </body>
 </html>

@@ -287,6 +287,26 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/admin/webhooks': {
+        get: {
+          summary: 'Webhook deliveries, newest first: where and how each went, not what it said',
+          security: admin,
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string' } },
+            { name: 'registration', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer' } },
+          ],
+          responses: { '200': { description: 'Deliveries' }, ...problems(400, 401) },
+        },
+      },
+      '/admin/webhooks/{id}/replay': {
+        post: {
+          summary: 'Send a delivered or failed event again (same webhook-id)',
+          security: admin,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'Pending again' }, ...problems(400, 401, 404) },
+        },
+      },
       '/admin/outbox': {
         get: {
           summary: 'Outbox depth and oldest entry',

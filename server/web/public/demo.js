@@ -19,3 +19,41 @@ for (const type of [
     list.prepend(item);
   });
 }
+
+// What the partner's webhook endpoint heard: the sandbox's receiver, which verifies each
+// signature (204) or refuses it (400). Polled while the page is open; shown as text.
+const hooks = document.getElementById('webhooks');
+if (hooks) {
+  let shown = '';
+  const poll = async () => {
+    try {
+      const res = await fetch('/sandbox/webhooks/_requests');
+      if (!res.ok) return;
+      const received = (await res.json()).slice(-15).reverse();
+      const text = JSON.stringify(received.map((r) => [r.headers['webhook-id'], r.status]));
+      if (text === shown) return;
+      shown = text;
+      hooks.replaceChildren(
+        ...received.map((r) => {
+          const item = document.createElement('li');
+          let type = '?';
+          let id = '';
+          try {
+            const body = JSON.parse(r.body);
+            type = body.type;
+            id = body.data && body.data.id ? ` ${body.data.id.slice(0, 8)}…` : '';
+          } catch {
+            // Not JSON: shown by its id only.
+          }
+          const verdict = r.status === 204 ? 'signature verified' : `refused (${r.status})`;
+          item.textContent = `${type}${id} (${r.headers['webhook-id']}): ${verdict}`;
+          return item;
+        }),
+      );
+    } catch {
+      // The receiver is not mounted, or the server is down: nothing to show.
+    }
+  };
+  void poll();
+  setInterval(poll, 2000);
+}
