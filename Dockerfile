@@ -10,6 +10,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# The widget's package is an npm workspace: npm ci needs its manifest to link it.
+COPY widget/package.json widget/
 RUN npm ci
 COPY . .
 # The runtime loads only better-sqlite3's .node file: its sources and objects (~25 MB) stay here.

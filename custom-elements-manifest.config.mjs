@@ -3,6 +3,6 @@
 // uses (widget/emit.ts), so the @fires list is where they are declared.
 export default {
   globs: ['widget/org-signup.ts'],
-  outdir: '.',
+  outdir: 'widget',
   litelement: true,
 };

@@ -1,27 +1,17 @@
 /**
- * Builds the widget into one ES module (Lit and the shared schemas inside) that the BFF serves at
- * /widget/org-signup.js. Also the vitest configuration for unit and integration tests.
+ * Builds the widget's CDN file: one ES module (Lit and the shared schemas inside) that the BFF
+ * serves at /widget/org-signup.js. The package's modules are widget/vite.config.ts. Also the
+ * vitest configuration for unit and integration tests.
  */
-import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
 import { defineConfig } from 'vitest/config';
 import { COMPILE_HINT } from './scripts/compile-hint.ts';
+import { minifyTemplates } from './scripts/widget-vite.ts';
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   publicDir: false,
-  // Lit's html`` templates keep their indentation otherwise; collapsed, the widget is ~0.5 KB
-  // smaller gzipped. Every widget module, so that a template is minified wherever it lives. Only
-  // at build time (tests run the source).
-  plugins: [
-    {
-      ...minifyTemplateLiterals({
-        include: 'widget/**/*.ts',
-        // styles.ts only wraps styles.css, which Vite minifies as CSS.
-        exclude: ['widget/**/*.test.ts', 'widget/styles.ts'],
-        failOnError: true,
-      }),
-      apply: 'build',
-    },
-  ],
+  // The CDN file runs only in a browser; the tests run the sources in Node too (widget/env.d.ts).
+  define: { __BROWSER_ONLY__: JSON.stringify(command === 'build') },
+  plugins: [minifyTemplates()],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,
@@ -47,4 +37,4 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
-});
+}));

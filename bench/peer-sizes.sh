@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Gzipped size of the widget next to its peers' browser bundles, each measured the same way:
-# `gzip -9` of the one file a page loads. Peers come from the npm registry (npm pack); Auth0
-# Lock ships no prebuilt bundle on npm, so its entry is bundled here with this project's Vite
-# (minified, production). Run after `npm run build`: bash bench/peer-sizes.sh
+# `gzip -9` of the one file a page loads; and the widget package's entry points (widget/dist),
+# each on its own, without what an app's bundler shares (Lit, React). Peers come from the npm
+# registry (npm pack); Auth0 Lock ships no prebuilt bundle on npm, so its entry is bundled here
+# with this project's Vite (minified, production). Run after `npm run build`:
+# bash bench/peer-sizes.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -28,7 +30,10 @@ cd ..
 
 echo '| widget | version | raw bytes | gzip -9 bytes |'
 echo '| --- | --- | --- | --- |'
-size org-signup "$(node -p "require('$root/package.json').version")" "$root/dist/widget/org-signup.js"
+version=$(node -p "require('$root/widget/package.json').version")
+size 'org-signup (CDN file, Lit inside)' "$version" "$root/dist/widget/org-signup.js"
+size '@org-signup/widget (package entry, Lit external)' "$version" "$root/widget/dist/org-signup.js"
+size '@org-signup/widget/react (React, Lit and the element external)' "$version" "$root/widget/dist/react.js"
 size '@descope/web-component (dist/index.js)' "$(node -p "require('./$descope/package.json').version")" "$descope/dist/index.js"
 size 'auth0-lock (npm entry bundled with Vite)' "$(node -p "require('./a0/node_modules/auth0-lock/package.json').version")" a0/out/lock.js
 size '@okta/okta-signin-widget (okta-sign-in.min.js)' "$(node -p "require('./$okta/package.json').version")" "$okta/dist/js/okta-sign-in.min.js"

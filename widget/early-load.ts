@@ -49,7 +49,8 @@ export function takeEarly(element: Element, request: string): Early | undefined 
 }
 
 // Not when the element is defined already (the script loaded twice): its elements have loaded.
-if (!customElements.get('org-signup')) {
+// Not outside a browser (server rendering imports the package): no page, no request.
+if ((__BROWSER_ONLY__ || typeof document !== 'undefined') && !customElements.get('org-signup')) {
   for (const element of document.querySelectorAll('org-signup')) {
     const flow = element.getAttribute('flow');
     if (!flow) continue;

@@ -116,8 +116,32 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
   }
 }
 
+/** The element's public properties (docs/design.md §1): what a framework binds. */
+export type OrgSignupProperties = Pick<
+  OrgSignup,
+  | 'flow'
+  | 'endpoint'
+  | 'locale'
+  | 'theme'
+  | 'fields'
+  | 'termsUrl'
+  | 'privacyUrl'
+  | 'redirectUrl'
+  | 'inviteCode'
+  | 'leadComment'
+  | 'leadAttractor'
+  | 'values'
+  | 'strings'
+  | 'captchaToken'
+>;
+
 // A page may load this script twice (two embeds, a tag manager): define once, never throw.
-if (!customElements.get('org-signup')) customElements.define('org-signup', OrgSignup);
+// Only in a browser: server rendering (Next.js, Nuxt, Astro) imports this module in Node, where
+// Lit's shim of customElements would take the definition; the element upgrades in the browser.
+// The CDN file, which only a browser loads, leaves the test out (__BROWSER_ONLY__, widget/env.d.ts).
+if ((__BROWSER_ONLY__ || typeof document !== 'undefined') && !customElements.get('org-signup')) {
+  customElements.define('org-signup', OrgSignup);
+}
 
 declare global {
   interface HTMLElementTagNameMap {
