@@ -1,17 +1,40 @@
 /**
  * Builds the widget's CDN file: one ES module (Lit and the shared schemas inside) that the BFF
- * serves at /widget/org-signup.js. The package's modules are widget/vite.config.ts. Also the
- * vitest configuration for unit and integration tests.
+ * serves at /widget/org-signup.js, with its Subresource Integrity hash beside it
+ * (org-signup.js.sri). The package's modules are widget/vite.config.ts. Also the vitest
+ * configuration for unit and integration tests.
  */
-import { defineConfig } from 'vitest/config';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig, type Plugin } from 'vitest/config';
 import { COMPILE_HINT } from './scripts/compile-hint.ts';
 import { minifyTemplates } from './scripts/widget-vite.ts';
+
+/**
+ * Writes the built file's SRI hash beside it and prints it: the hash of the bytes on disk, after
+ * the banner, as a browser checks them. docs/embedding.md quotes it (`npm run size -- --check`).
+ */
+function integrityFile(): Plugin {
+  return {
+    name: 'org-signup-integrity',
+    apply: 'build',
+    writeBundle({ dir }, bundle) {
+      for (const name of Object.keys(bundle).filter((file) => file.endsWith('.js'))) {
+        const file = join(dir ?? '', name);
+        const integrity = `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
+        writeFileSync(`${file}.sri`, `${integrity}\n`);
+        this.info(`${name} integrity="${integrity}"`);
+      }
+    },
+  };
+}
 
 export default defineConfig(({ command }) => ({
   publicDir: false,
   // The CDN file runs only in a browser; the tests run the sources in Node too (widget/env.d.ts).
   define: { __BROWSER_ONLY__: JSON.stringify(command === 'build') },
-  plugins: [minifyTemplates()],
+  plugins: [minifyTemplates(), integrityFile()],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,
