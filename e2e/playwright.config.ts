@@ -1,6 +1,7 @@
 /**
  * End-to-end tests in Debian's Chromium against the real BFF (demo config, every flow on the
- * sandbox) and the real built widget, embedded by a merchant page on another origin.
+ * sandbox) and the real built widget, embedded by a merchant page on another origin: its CDN
+ * file by plain pages, its package by a React and a Vue app.
  */
 import { randomBytes } from 'node:crypto';
 import { defineConfig } from '@playwright/test';
@@ -41,6 +42,8 @@ export default defineConfig({
   timeout: 30_000,
   reporter: [['list']],
   outputDir: '../test-results',
+  // The React and Vue host apps (e2e/hosts/*), built from the package.
+  globalSetup: './global-setup.ts',
   use: {
     baseURL: HOST_URL,
     trace: 'retain-on-failure',
