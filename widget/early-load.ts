@@ -49,8 +49,11 @@ export function takeEarly(element: Element, request: string): Early | undefined 
 }
 
 // Not when the element is defined already (the script loaded twice): its elements have loaded.
-// Not outside a browser (server rendering imports the package): no page, no request.
-if ((__BROWSER_ONLY__ || typeof document !== 'undefined') && !customElements.get('org-signup')) {
+// Not outside a browser (server rendering imports the package), even where a DOM shim sets a
+// global `document` without `customElements`: no page, no request.
+const inBrowser =
+  __BROWSER_ONLY__ || (typeof document !== 'undefined' && typeof customElements !== 'undefined');
+if (inBrowser && !customElements.get('org-signup')) {
   for (const element of document.querySelectorAll('org-signup')) {
     const flow = element.getAttribute('flow');
     if (!flow) continue;

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LitElement } from 'lit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -77,5 +77,23 @@ describe('the sources in Node', () => {
     expect(vue.isCustomElement('org-signup')).toBe(true);
     expect(vue.isCustomElement('org-signup-x')).toBe(false);
     expect(globalThis.customElements?.get('org-signup')).toBeUndefined();
+  });
+
+  it('make no early request where a DOM shim sets `document` without `customElements`', async () => {
+    vi.resetModules();
+    const global = globalThis as { document?: unknown; customElements?: unknown };
+    const registry = global.customElements;
+    delete global.customElements;
+    global.document = {
+      querySelectorAll: () => {
+        throw new Error('early-load looked for elements');
+      },
+    };
+    try {
+      await expect(import('./early-load.ts')).resolves.toBeDefined();
+    } finally {
+      delete global.document;
+      global.customElements = registry;
+    }
   });
 });
