@@ -5,7 +5,6 @@
  */
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
 import type { RegistrationResponse } from '../shared/api.ts';
 import type { FieldErrorCode } from '../shared/errors.ts';
 import type { StringKey } from '../shared/i18n/en.ts';
@@ -20,7 +19,7 @@ import type { OrgSignupHost } from './host.ts';
 export class FollowUpSteps implements ReactiveController {
   /** The registration's answer: once set, the steps show instead of the form. */
   result?: RegistrationResponse;
-  /** The code typed, and its error. */
+  /** The code typed (each input renders it, see SignupForm.values), and its error. */
   #code = '';
   #codeError?: FieldErrorCode;
   /** A call (verify or resend) is in flight. */
@@ -128,7 +127,7 @@ export class FollowUpSteps implements ReactiveController {
           required
           aria-invalid=${error ? 'true' : 'false'}
           aria-describedby=${ifDefined(error ? 'e-code' : undefined)}
-          .value=${live(this.#code)}
+          .value=${this.#code}
           @input=${this.#onCodeInput}
         />
         <p class="error" part="error" id="e-code">${this.#loader.errorText(error)}</p>

@@ -6,7 +6,6 @@
  */
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
 import type {
   FieldDescriptor,
   FlowDescriptor,
@@ -36,7 +35,11 @@ import {
 } from './payload.ts';
 
 export class SignupForm implements ReactiveController {
-  /** What the user typed (or the page prefilled), by field name. */
+  /**
+   * What the user typed (or the page prefilled), by field name. Every input event stores its
+   * value here and renders, so the value Lit last set is the one on screen: a plain `.value`
+   * binding then sets what changed, without lit's `live` directive (0.4 KB gzipped).
+   */
   values: Record<string, string> = {};
   #errors: FieldErrors = {};
   #consent = false;
@@ -152,7 +155,7 @@ export class SignupForm implements ReactiveController {
               ?required=${field.required}
               aria-invalid=${error ? 'true' : 'false'}
               aria-describedby=${ifDefined(describedBy || undefined)}
-              .value=${live(this.values[name] ?? '')}
+              .value=${this.values[name] ?? ''}
               @input=${this.#onInput}
               @blur=${this.#onBlur}
             />`
@@ -234,7 +237,7 @@ export class SignupForm implements ReactiveController {
           required
           aria-invalid=${error ? 'true' : 'false'}
           aria-describedby=${ifDefined(error ? 'e-consent' : undefined)}
-          .checked=${live(this.#consent)}
+          .checked=${this.#consent}
           @change=${this.#onConsent}
         />
         <label part="label" for="f-consent">${text}</label>
