@@ -171,6 +171,10 @@ async function expectWellLabelledForm(flow: string, locale: Locale) {
   }
 }
 
+/** What an empty required field says: a select (the country) asks to choose. */
+const requiredText = (name: string, locale: Locale) =>
+  LOCALES[locale][name === 'country' ? 'error.requiredChoice' : 'error.required'];
+
 /**
  * After an empty submit: a summary alert with text, focus on the first invalid field, and each
  * required field invalid with its message tied through aria-describedby.
@@ -201,12 +205,12 @@ async function expectRequiredErrors(flow: string, locale: Locale) {
       name,
       invalid: String(required),
       describedBy: required ? expect.arrayContaining([`e-${name}`]) : expect.any(Array),
-      error: required ? t['error.required'] : '(hidden)',
+      error: required ? requiredText(name, locale) : '(hidden)',
     })),
   );
   for (const { name } of fields.filter((f) => f.required)) {
     await expect(widget.root.locator(`form [name="${name}"]`)).toHaveAccessibleDescription(
-      new RegExp(escape(t['error.required'])),
+      new RegExp(escape(requiredText(name, locale))),
     );
   }
 }
@@ -264,8 +268,9 @@ test('en, nitro: busy while registering (announced), then done, focus on the hea
     await expect(button).toBeDisabled();
     await expect(widget.root.getByRole('status')).toHaveText('Registering…');
     await expectNoAxeViolations('en nitro: busy');
+    // After 3 s the button says "Still working…" (the long wait is checked on its own below).
     await expect(button, 'still busy after the scan: it saw the busy state').toHaveText(
-      'Registering…',
+      /^(Registering|Still working)…$/,
     );
   } finally {
     await sandbox.faults('nitro', { latencyMs: 0 });
@@ -460,16 +465,164 @@ for (const { theme, scheme, background } of [
 
 // ---- The form that cannot load ---------------------------------------------------------------
 
-test('a flow that cannot load: an alert and a retry button, in the page’s locale', async () => {
+test('a flow that cannot load: an alert in the page’s locale; a retry button where it can help', async () => {
   for (const locale of ['en', 'de'] as const) {
     const t = LOCALES[locale];
+    // A wrong flow id: the BFF's text says what the site owner must fix; retrying cannot help.
     await widget.goto(`no-such-flow-${unique('x')}`, { locale });
-    await expect(widget.root.getByRole('alert')).toHaveText(t['problem.load']);
-    await expect(widget.root.getByRole('button', { name: t['form.retry'] })).toBeVisible();
+    await expect(widget.root.getByRole('alert')).toHaveText(t['problem.flow_not_found']);
+    await expect(widget.root.getByRole('button')).toHaveCount(0);
     await expect(widget.root.locator('.panel')).toHaveAttribute('lang', locale);
-    await expectNoAxeViolations(`load error (${locale})`);
+    await expectNoAxeViolations(`load error, wrong flow (${locale})`);
+  }
+  // The BFF not reached: the generic text and a retry button.
+  await page.route('**/v1/flows/nitro?*', (route) => route.abort('connectionrefused'));
+  try {
+    await widget.goto('nitro', { locale: 'de' });
+    await expect(widget.root.getByRole('alert')).toHaveText(LOCALES.de['problem.load']);
+    await expect(widget.root.getByRole('button', { name: LOCALES.de['form.retry'] })).toBeVisible();
+    await expectNoAxeViolations('load error, network (de)');
+  } finally {
+    await page.unroute('**/v1/flows/nitro?*');
   }
 });
+
+// ---- The states that follow a submission, and the new form states, in both themes ----------
+
+/**
+ * Opens `flow` in `theme`, on a page of the theme's colours (a dark theme sits on a dark site).
+ */
+async function openThemed(
+  flow: string,
+  theme: 'light' | 'dark',
+  attributes: Record<string, string> = {},
+) {
+  await widget.open(flow, { theme, locale: 'en', ...attributes });
+  await page.evaluate((dark) => {
+    document.body.style.background = dark ? '#0f1115' : '';
+    document.documentElement.style.colorScheme = dark ? 'dark' : '';
+  }, theme === 'dark');
+  await expect(widget.root).toHaveCSS('background-color', theme === 'dark' ? DARK : LIGHT);
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`${theme}: queued; the code and confirm-e-mail steps with the address and "Change e-mail"`, async () => {
+    const id = unique(`a11y-q-${theme}`);
+    await openThemed('cloudsuite', theme);
+    await fillByName({
+      email: `${id}@example.nl`,
+      firstName: 'Quinten',
+      lastName: 'Queue',
+      organisationName: `Wachtrij ${id}`,
+      street: 'Elzenkade',
+      houseNumber: '2',
+      zip: '3992 AD',
+      city: 'Houten',
+      country: 'NL',
+    });
+    await sandbox.faults('cloudsuite', { failRate: 1 });
+    try {
+      await widget.submit();
+      await expect(widget.root.getByRole('heading', { name: 'Request received' })).toBeFocused({
+        timeout: 15_000,
+      });
+      await expectNoAxeViolations(`${theme}: queued`);
+    } finally {
+      await sandbox.faults('cloudsuite', { failRate: 0 });
+    }
+
+    await openThemed('hectare', theme);
+    const email = `${id}@example.co.uk`;
+    await fillByName({
+      email,
+      firstName: 'Harriet',
+      lastName: 'Field',
+      phone: '+44 20 7946 0124',
+      organisationName: `Field Farms ${id}`,
+      country: 'GB',
+    });
+    await widget.submit();
+    await expect(
+      widget.root.getByRole('heading', { name: 'Enter your confirmation code' }),
+    ).toBeFocused({ timeout: 15_000 });
+    const change = widget.root.getByRole('button', { name: 'Change e-mail' });
+    await expect(change).toBeVisible();
+    await expectNoAxeViolations(`${theme}: code step`);
+    await widget.root.getByRole('button', { name: 'Send a new code' }).click();
+    await expect(widget.root.getByRole('status')).toHaveText(LOCALES.en['step.resend.sent']);
+    await expectNoAxeViolations(`${theme}: code step, sent again, cooling down`);
+    await change.click();
+    await expect(widget.field('E-mail')).toBeFocused();
+    await expectNoAxeViolations(`${theme}: back from "Change e-mail"`);
+
+    await openThemed('titelive', theme);
+    await fillByName({ email: `${id}@example.fr`, login: id, password: 'Correct horse battery 9' });
+    await widget.submit();
+    await expect(widget.root.getByRole('heading', { name: 'Check your e-mail' })).toBeFocused({
+      timeout: 15_000,
+    });
+    await expect(change).toBeVisible();
+    await expectNoAxeViolations(`${theme}: confirm-e-mail step`);
+  });
+
+  test(`${theme}: a long wait ("Still working…"), then "Sign in instead" for a duplicate`, async () => {
+    const id = unique(`a11y-slow-${theme}`);
+    const values = {
+      email: `${id}@example.com`,
+      name: 'Slow Poke',
+      phone: '+44 20 7946 0325',
+      organisationName: `Slow ${id}`,
+      domain: `${id}.example.com`,
+    };
+    await openThemed('nitro', theme, { 'login-url': '/sign-in' });
+    await fillByName(values);
+    await sandbox.faults('nitro', { latencyMs: 5_000 });
+    try {
+      await widget.submit();
+      await expect(widget.root.getByRole('status')).toHaveText('Still working…', {
+        timeout: 5_000,
+      });
+      await expectNoAxeViolations(`${theme}: still working`);
+      await expect(widget.root.locator('button.slow'), 'still slow after the scan').toBeVisible();
+    } finally {
+      await sandbox.faults('nitro', { latencyMs: 0 });
+    }
+    await expect(widget.root.getByRole('heading', { name: 'Registration complete' })).toBeVisible({
+      timeout: 15_000,
+    });
+
+    await openThemed('nitro', theme, { 'login-url': '/sign-in' });
+    await fillByName({ ...values, organisationName: `Again ${id}`, domain: `again.${id}.example` });
+    await widget.submit();
+    await expect(widget.root.getByRole('link', { name: 'Sign in instead' })).toBeVisible({
+      timeout: 15_000,
+    });
+    await expectNoAxeViolations(`${theme}: already registered, "Sign in instead"`);
+  });
+
+  test(`${theme}: password strength and rules, "Choose one", consent, a load error without retry`, async () => {
+    await openThemed('titelive', theme);
+    const password = widget.root.locator('input[name="password"]');
+    await password.fill('password123');
+    await expect(widget.root.locator('[aria-live="polite"]')).toHaveText('Strength: weak');
+    await widget.root.locator('input[name="login"]').focus();
+    await expect(password).toHaveAccessibleDescription(LOCALES.en['error.common_password']);
+    await expectNoAxeViolations(`${theme}: a common password, its strength`);
+    await password.fill('Correct horse battery 9');
+    await expect(widget.root.locator('[aria-live="polite"]')).toHaveText('Strength: strong');
+    await expectNoAxeViolations(`${theme}: a strong password`);
+
+    await openThemed('hectare', theme, { 'terms-url': '/terms' });
+    await widget.submit();
+    await expect(widget.root.locator('#e-country')).toHaveText('Choose one.');
+    await expect(widget.root.locator('label[for="f-consent"] .marker')).toBeVisible();
+    await expectNoAxeViolations(`${theme}: "Choose one", consent marked required`);
+
+    await widget.goto('no-such-flow', { theme, locale: 'en' });
+    await expect(widget.root.getByRole('alert')).toHaveText(LOCALES.en['problem.flow_not_found']);
+    await expectNoAxeViolations(`${theme}: a wrong flow id`);
+  });
+}
 
 // ---- Reflow: 320 px wide, and 200 % zoom ---------------------------------------------------
 

@@ -121,12 +121,13 @@ export const sandbox = {
   /** What the provider received; a request without a body (a GET, a resend) has `body: {}`. */
   async requests(
     provider: string,
-  ): Promise<{ method: string; path: string; body: Record<string, string> }[]> {
+  ): Promise<{ method: string; path: string; body: Record<string, string>; status?: number }[]> {
     const res = await fetch(`${BFF_URL}/sandbox/${provider}/_requests`);
     const requests = (await res.json()) as {
       method: string;
       path: string;
       body: Record<string, string> | null;
+      status?: number;
     }[];
     return requests.map((r) => ({ ...r, body: r.body ?? {} }));
   },

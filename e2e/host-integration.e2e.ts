@@ -93,8 +93,9 @@ test('consent links: http(s) only; a javascript: or malformed URL stays plain te
   const consent = widget.field('I agree to the');
   await expect(consent).toBeVisible();
   await expect(widget.root.locator('.consent a')).toHaveCount(0);
+  // The * marks it required, as the other required fields.
   await expect(widget.root.locator('label[for="f-consent"]')).toHaveText(
-    'I agree to the terms of service and the privacy policy.',
+    'I agree to the terms of service and the privacy policy.*',
   );
 
   await widget.open('nitro', { 'terms-url': '/terms', 'privacy-url': 'https://shop.example/p' });

@@ -127,7 +127,10 @@ test('hectare by keyboard: every field, the country by typing, Space, then the c
   const step = widget.root.getByRole('heading', { name: 'Enter your confirmation code' });
   await expect(step).toBeFocused({ timeout: 15_000 });
 
-  // From the heading, Tab goes to the code; Enter in the field confirms it.
+  // From the heading, Tab goes to "Change e-mail" after the address, then to the code; Enter
+  // in the field confirms it.
+  await page.keyboard.press('Tab');
+  await expect(widget.root.getByRole('button', { name: 'Change e-mail' })).toBeFocused();
   await page.keyboard.press('Tab');
   const codeInput = widget.root.getByLabel('Confirmation code', { exact: true });
   await expect(codeInput).toBeFocused();

@@ -193,8 +193,9 @@ test.describe('a flow that queues on outage', () => {
     let registrationId = '';
     try {
       await widget.submit();
+      await expect(widget.root.getByRole('heading', { name: 'Request received' })).toBeFocused();
       await expect(
-        widget.root.getByText('We received your registration and will complete it shortly.'),
+        widget.root.getByText('We will finish your registration shortly', { exact: false }),
       ).toBeVisible();
       const [success] = await widget.hostEvents('org-signup-success');
       expect(success?.detail).toMatchObject({ status: 'queued', next: null });

@@ -1,12 +1,13 @@
 /**
  * The documentation's screenshots, of the widget element only, into docs/screenshots/: the empty form
- * (light and dark), the errors of an empty submit, and hectare's code step. A fixed viewport
- * and fixed values (no unique ids, no times in view), so an image changes only when the widget
- * does. Each test first asserts that the widget is in the state the image is meant to show.
+ * (light and dark), the errors of an empty submit, hectare's code step, a long wait and a queued
+ * registration. A fixed viewport and fixed values (no unique ids, no times in view), so an image
+ * changes only when the widget does. Each test first asserts that the widget is in the state the
+ * image is meant to show.
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { expect, sharedPage, test, type SignupWidget } from './fixtures.ts';
+import { expect, sandbox, sharedPage, test, type SignupWidget } from './fixtures.ts';
 
 const DIR = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 const shared = sharedPage({ viewport: { width: 480, height: 900 }, deviceScaleFactor: 1 });
@@ -100,9 +101,60 @@ test('code-step.png: hectare, the six-digit code step', async () => {
   const heading = widget.root.getByRole('heading', { name: 'Enter your confirmation code' });
   await expect(heading).toBeFocused({ timeout: 15_000 });
   await expect(widget.root.getByText(`We sent a six-digit code to ${email}.`)).toBeVisible();
+  await expect(widget.root.getByRole('button', { name: 'Change e-mail' })).toBeVisible();
   await expect(widget.field('Confirmation code')).toHaveValue('');
   await expect(widget.root.getByRole('button', { name: 'Send a new code' })).toBeEnabled();
   // Blur the heading: its focus ring depends on how the step was reached, not on the widget.
   await heading.blur();
   await shoot('code-step.png');
+});
+
+test('slow.png: nitro, still working after 3 s (the bar as reduced motion shows it)', async () => {
+  // Still, so that the image does not depend on when it is taken.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await widget.open('nitro', { theme: 'light', locale: 'en' });
+  await widget.fill({
+    'E-mail': 'ada.lovelace@example.com',
+    'Full name': 'Ada Lovelace',
+    Phone: '+44 20 7946 0001',
+    'Organisation name': 'Analytical Engines Ltd',
+    'Company website domain': 'analytical-engines.example',
+  });
+  await sandbox.faults('nitro', { latencyMs: 8_000 });
+  try {
+    await widget.submit();
+    await expect(widget.root.getByRole('status')).toHaveText('Still working…', { timeout: 5_000 });
+    await expect(widget.root.locator('button.slow')).toHaveText('Still working…');
+    await shoot('slow.png');
+  } finally {
+    await sandbox.faults('nitro', { latencyMs: 0 });
+    await page.emulateMedia({ reducedMotion: null });
+  }
+});
+
+test('queued.png: cloudsuite, a registration queued while the provider is down', async () => {
+  const email = 'sanne.devries@example.nl';
+  await widget.open('cloudsuite', { theme: 'light', locale: 'en' });
+  await widget.fill({
+    'First name': 'Sanne',
+    'Last name': 'de Vries',
+    'E-mail': email,
+    'Organisation name': 'Boekhandel de Vries',
+    Street: 'Elzenkade',
+    'House number': '1a',
+    Postcode: '3992 AD',
+    City: 'Houten',
+  });
+  await widget.field('Country').selectOption('NL');
+  await sandbox.faults('cloudsuite', { failRate: 1 });
+  try {
+    await widget.submit();
+    const heading = widget.root.getByRole('heading', { name: 'Request received' });
+    await expect(heading).toBeFocused({ timeout: 15_000 });
+    await expect(widget.root.getByText(`will go to ${email}.`)).toBeVisible();
+    await heading.blur();
+    await shoot('queued.png');
+  } finally {
+    await sandbox.faults('cloudsuite', { failRate: 0 });
+  }
 });

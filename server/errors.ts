@@ -10,6 +10,8 @@ export class HttpProblem extends Error {
   readonly code: ProblemCode;
   readonly errors: FieldErrors | undefined;
   readonly headers: Record<string, string>;
+  /** For the page's visitor, in their locale (`Problem.text`); set where the widget shows it. */
+  text: string | undefined;
 
   constructor(
     status: number,

@@ -3,7 +3,7 @@
  */
 import * as z from 'zod/mini';
 import type { FieldErrors, ProblemCode } from './errors.ts';
-import type { FieldName, FieldSpec } from './fields.ts';
+import type { FieldRule, FieldSpec } from './fields.ts';
 import type { StringKey } from './i18n/en.ts';
 import type { ProviderId } from './providers.ts';
 
@@ -48,11 +48,13 @@ export const registrationRequestSchema = z.strictObject({
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema>;
 
-export interface FieldDescriptor extends FieldSpec {
-  name: FieldName;
-  required: boolean;
-  /** The only accepted values, where the provider restricts them (rendered as a select). */
-  options?: readonly string[];
+/**
+ * A field as the widget renders and checks it: its spec, and the flow's rule for it (`options`,
+ * the phone `plan`, the password's `minLength` and `common` list: see `FlowCheck`).
+ */
+export interface FieldDescriptor extends FieldSpec, FieldRule {
+  /** `phone`: an example number of the flow's country, international format (the hint's). */
+  example?: string;
 }
 
 /** `GET /v1/flows/:flow`: everything the widget needs, nothing secret. */
@@ -63,6 +65,11 @@ export interface FlowDescriptor {
   consent: { required: boolean };
   locales: string[];
   hostValues: HostValueName[];
+  /**
+   * The most the BFF takes to answer a registration (ms): past it, the widget stops waiting and
+   * offers to send again (with the same Idempotency-Key).
+   */
+  budgetMs: number;
   /** Bot checks the widget takes part in: the honeypot, and the token it waits out. */
   bot: { honeypot: boolean; minFillSeconds: number; formToken: string };
   /** Where set, the host page renders this captcha and hands its token to the widget. */
@@ -119,6 +126,11 @@ export interface Problem {
   code: ProblemCode;
   detail?: string;
   errors?: FieldErrors;
+  /**
+   * For the page's visitor, in the locale negotiated from `?locale=`: only on the refusals of
+   * `GET /v1/flows/:flow` that the site owner must fix (`flow_not_found`, `origin_not_allowed`).
+   */
+  text?: string;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

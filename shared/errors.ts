@@ -14,6 +14,8 @@ export const FIELD_ERROR_CODES = [
   'unknown_field',
   'already_registered',
   'invalid_code',
+  'too_short',
+  'common_password',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 

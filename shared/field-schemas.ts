@@ -10,6 +10,7 @@ import {
   FIELD_SPECS,
   VALUE_RULES,
   compactValues,
+  flowError,
   type FieldName,
   type FieldRule,
   type FieldValues,
@@ -61,10 +62,13 @@ export function fieldsSchema(rules: readonly FieldRule[]): z.ZodMiniObject {
 function compileFlow(rules: readonly FieldRule[]): z.ZodMiniObject {
   const shape: Record<string, z.ZodMiniType<unknown, unknown>> = {};
   for (const rule of rules) {
-    const { options } = rule;
-    const schema = options
-      ? FIELD_SCHEMAS[rule.name].check(z.refine((v) => options.includes(v), fail('invalid')))
-      : FIELD_SCHEMAS[rule.name];
+    // The flow's own check (options, phone plan, password policy): the function the widget runs.
+    const schema = FIELD_SCHEMAS[rule.name].check(
+      z.superRefine((value, ctx) => {
+        const error = flowError(value, rule);
+        if (error) ctx.addIssue({ code: 'custom', message: error, input: value, continue: false });
+      }),
+    );
     shape[rule.name] = rule.required ? schema : z.optional(schema);
   }
   return z.strictObject(shape);

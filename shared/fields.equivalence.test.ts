@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FIELD_SCHEMAS } from './field-schemas.ts';
-import { FIELD_NAMES, checkValue, type FieldName } from './fields.ts';
+import { FIELD_SCHEMAS, validateFields } from './field-schemas.ts';
+import { FIELD_NAMES, checkValue, checkValues, type FieldName, type FieldRule } from './fields.ts';
 
 const tricky = fc.constantFrom(
   '',
@@ -80,5 +80,35 @@ describe('checkValue agrees with the zod schemas', () => {
       expect(ours.ok).toBe(false);
       expect(ours.ok ? '' : ours.error).toBe(theirs.error?.issues[0]?.message);
     }
+  });
+});
+
+describe('checkValues agrees with validateFields on a flow’s own checks', () => {
+  // A phone plan, a password policy and options: what a descriptor carries (FlowCheck).
+  const rules: FieldRule[] = [
+    {
+      name: 'phone',
+      required: true,
+      plan: { callingCode: '7', nationalPrefix: '8', lengths: [10, 14] },
+    },
+    { name: 'password', required: false, minLength: 10, common: ['password123', '1234567890'] },
+    { name: 'country', required: false, options: ['RU', 'NL'] },
+  ];
+  const values = fc.record(
+    {
+      phone: fc.oneof(value, fc.stringMatching(/^(\+7|8|\+44|00)?[0-9 ()-]{6,16}$/)),
+      password: fc.oneof(value, fc.constantFrom('password123', 'PASSWORD123', '1234567890')),
+      country: fc.constantFrom('RU', 'ru', 'NL', 'DE', ' nl '),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('the same values, or the same error per field', () => {
+    fc.assert(
+      fc.property(values, (input) => {
+        expect(checkValues(rules, input)).toEqual(validateFields(rules, input));
+      }),
+      { numRuns: 1_000 },
+    );
   });
 });

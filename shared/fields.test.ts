@@ -5,7 +5,9 @@ import { FIELD_SCHEMAS, fieldErrorsOf, fieldsSchema, validateFields } from './fi
 import {
   FIELD_NAMES,
   FIELD_SPECS,
+  checkValues,
   compactValues,
+  flowError,
   type FieldName,
   type FieldRule,
 } from './fields.ts';
@@ -422,5 +424,43 @@ describe('compactValues', () => {
     const input = { a: '', b: 'x' };
     compactValues(input);
     expect(input).toEqual({ a: '', b: 'x' });
+  });
+});
+
+describe('a flow’s own checks (FlowCheck), the same in the browser and on the server', () => {
+  const GB = { callingCode: '44', nationalPrefix: '0', lengths: [7, 9, 10] };
+  const rules: FieldRule[] = [
+    { name: 'phone', required: true, plan: GB },
+    { name: 'password', required: true, minLength: 10, common: ['password123'] },
+    { name: 'country', required: false, options: ['GB', 'FR'] },
+  ];
+  const both = (values: Record<string, unknown>) => [
+    checkValues(rules, values),
+    validateFields(rules, values),
+  ];
+
+  it.each<[Record<string, string>, Record<string, string>]>([
+    [{ phone: '07700 9001234', password: 'long enough' }, { phone: 'invalid_phone' }],
+    [{ phone: '07700 900123', password: 'short' }, { password: 'too_short' }],
+    [{ phone: '07700 900123', password: 'Password123' }, { password: 'common_password' }],
+    [{ phone: '123', password: 'long enough' }, { phone: 'invalid_phone' }],
+    [{ phone: '07700 900123', password: 'long enough', country: 'DE' }, { country: 'invalid' }],
+  ])('%j: %j', (values, errors) => {
+    for (const result of both(values)) expect(result).toEqual({ ok: false, errors });
+  });
+
+  it('accepts a national number of the plan, another country’s by the light check', () => {
+    for (const phone of ['07700 900123', '+33 6 12 34 56 78']) {
+      for (const result of both({ phone, password: 'long enough' })) {
+        expect(result).toEqual({ ok: true, values: { phone, password: 'long enough' } });
+      }
+    }
+  });
+
+  it('flowError is the check both use', () => {
+    expect(flowError('07700 9001234', { plan: GB })).toBe('invalid_phone');
+    expect(flowError('+33 6 12 34 56 78', { plan: GB })).toBeUndefined();
+    expect(flowError('short', { minLength: 10 })).toBe('too_short');
+    expect(flowError('anything at all', {})).toBeUndefined();
   });
 });

@@ -11,7 +11,11 @@ import {
   isValidEmail,
   isValidInn,
   normalizeDomain,
+  passwordError,
+  phoneInPlan,
   stripInvisible,
+  type PasswordPolicy,
+  type PhonePlan,
 } from './validators.ts';
 
 export const FIELD_NAMES = [
@@ -126,12 +130,11 @@ export const VALUE_RULES: Record<FieldName, ValueRule> = {
 
 export type ValueCheck = { ok: true; value: string } | { ok: false; error: FieldErrorCode };
 
-/** Checks and normalises one value by its field's rule: the first failure's code wins. */
-export function checkValue(
-  name: FieldName,
-  input: unknown,
-  options?: readonly string[],
-): ValueCheck {
+/**
+ * Checks and normalises one value by its field's rule, then by the flow's own data for the field
+ * (`flowError`): the first failure's code wins.
+ */
+export function checkValue(name: FieldName, input: unknown, flow?: FlowCheck): ValueCheck {
   if (input === undefined) return { ok: false, error: 'required' };
   if (typeof input !== 'string') return { ok: false, error: 'invalid' };
   const rule = VALUE_RULES[name];
@@ -151,20 +154,40 @@ export function checkValue(
     if (typeof step === 'function') value = step(value);
     else if (!step[0](value)) return { ok: false, error: step[1] };
   }
-  if (options && !options.includes(value)) return { ok: false, error: 'invalid' };
-  return { ok: true, value };
+  const error = flow && flowError(value, flow);
+  return error ? { ok: false, error } : { ok: true, value };
 }
 
 export function isFieldName(name: string): name is FieldName {
   return Object.hasOwn(FIELD_SPECS, name);
 }
 
-/** A field as a flow uses it: which canonical field, and whether the flow needs it. */
-export interface FieldRule {
-  name: FieldName;
-  required: boolean;
+/**
+ * A flow's own data for a field's check, beyond the field's rule: the server sets it from the
+ * flow's configuration and the flow descriptor carries it, so the widget checks with the same.
+ */
+export interface FlowCheck extends Partial<PasswordPolicy> {
   /** The only values the provider accepts (e.g. its country codes): rendered as a select. */
   options?: readonly string[];
+  /** `phone`: the numbering plan of the flow's `phoneCountry`. */
+  plan?: PhonePlan;
+}
+
+/**
+ * The flow's check of a value its field's rule accepted: one of the `options`, a possible number
+ * of the `plan`'s country, a password the policy (`minLength`, `common`) allows.
+ */
+export function flowError(value: string, flow: FlowCheck): FieldErrorCode | undefined {
+  const { options, plan, minLength, common } = flow;
+  if (options && !options.includes(value)) return 'invalid';
+  if (plan && phoneInPlan(value, plan) === '') return 'invalid_phone';
+  return minLength ? passwordError(value, { minLength, common }) : undefined;
+}
+
+/** A field as a flow uses it: which canonical field, whether the flow needs it, its own data. */
+export interface FieldRule extends FlowCheck {
+  name: FieldName;
+  required: boolean;
 }
 
 /**
@@ -200,7 +223,7 @@ export function checkValues(
   }
   for (const rule of rules) {
     if (given[rule.name] === undefined && !rule.required) continue;
-    const checked = checkValue(rule.name, given[rule.name], rule.options);
+    const checked = checkValue(rule.name, given[rule.name], rule);
     if (checked.ok) out[rule.name] = checked.value;
     else errors[rule.name] = checked.error;
   }

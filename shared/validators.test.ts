@@ -9,7 +9,11 @@ import {
   isValidEmail,
   isValidInn,
   normalizeDomain,
+  passwordError,
+  passwordStrength,
+  phoneInPlan,
   stripInvisible,
+  type PhonePlan,
 } from './validators.ts';
 
 describe('isValidInn', () => {
@@ -231,6 +235,112 @@ describe('isPlausiblePhone', () => {
     ['+7_9123456789', 'underscore'],
   ])('rejects %j (%s)', (phone) => {
     expect(isPlausiblePhone(phone)).toBe(false);
+  });
+});
+
+/** The plans libphonenumber-js's metadata gives (server/registration/normalize.test.ts checks). */
+const GB: PhonePlan = { callingCode: '44', nationalPrefix: '0', lengths: [7, 9, 10] };
+const RU: PhonePlan = { callingCode: '7', nationalPrefix: '8', lengths: [10, 14] };
+const US: PhonePlan = { callingCode: '1', nationalPrefix: '1', lengths: [10] };
+const IT: PhonePlan = { callingCode: '39', lengths: [6, 7, 8, 9, 10, 11, 12] };
+
+describe('phoneInPlan', () => {
+  it.each<[string, PhonePlan, string]>([
+    // Typed nationally: the national prefix dropped.
+    ['07700 900123', GB, '+447700900123'],
+    ['020 7946 0958', GB, '+442079460958'],
+    ['(020) 7946-0958', GB, '+442079460958'],
+    ['7700 900123', GB, '+447700900123'],
+    ['8 (912) 345-67-89', RU, '+79123456789'],
+    ['912 345 67 89', RU, '+79123456789'],
+    // St Petersburg's numbers start with 8 too: kept when dropping it leaves no possible length.
+    ['812 123 45 67', RU, '+78121234567'],
+    ['8 812 123 45 67', RU, '+78121234567'],
+    ['1 201 555 0123', US, '+12015550123'],
+    ['(201) 555-0123', US, '+12015550123'],
+    // No national prefix: an Italian landline keeps its 0.
+    ['06 1234 5678', IT, '+390612345678'],
+    // With the country's code: +, 00, or the digits alone where the number would not fit.
+    ['+44 7700 900123', GB, '+447700900123'],
+    ['+44 (0)20 7946 0958', GB, '+442079460958'],
+    ['0044 20 7946 0958', GB, '+442079460958'],
+    ['44 20 7946 0958', GB, '+442079460958'],
+    ['+7 912 345-67-89', RU, '+79123456789'],
+  ])('reads %j in its plan as %s', (value, plan, e164) => {
+    expect(phoneInPlan(value, plan)).toBe(e164);
+  });
+
+  it.each<[string, PhonePlan]>([
+    ['07700 9001234', GB],
+    ['+44 7700 9001', GB],
+    ['+44 7700 9001234', GB],
+    ['8 912 345 67 890', RU],
+    ['201 555 012', US],
+    ['+1 201 555 01234', US],
+  ])('refuses %j: no possible length in its plan', (value, plan) => {
+    expect(phoneInPlan(value, plan)).toBe('');
+  });
+
+  it.each<[string, PhonePlan]>([
+    ['+33 6 12 34 56 78', GB],
+    ['0033 6 12 34 56 78', GB],
+    ['+44 20 7946 0958', RU],
+    ['+49 1512 3456789', US],
+  ])('leaves %j to another rule: another country’s code', (value, plan) => {
+    expect(phoneInPlan(value, plan)).toBeUndefined();
+  });
+
+  it('accepts what the light check refuses in no case it reads as its own', () => {
+    // Every number the plan reads as its own is a plausible phone too (7 to 15 digits).
+    fc.assert(
+      fc.property(fc.stringMatching(/^\+?[0-9 ()-]{7,20}$/), (value) => {
+        const e164 = phoneInPlan(value, GB);
+        if (e164) expect(e164).toMatch(/^\+44\d{7,10}$/);
+      }),
+    );
+  });
+});
+
+describe('passwordError', () => {
+  const policy = { minLength: 10, common: ['password123', '1234567890'] };
+
+  it.each([
+    ['short', 'too_short'],
+    ['nine char', 'too_short'],
+    // Counted in code points, as the field's maximum is: four emoji are four characters.
+    ['🔑🔑🔑🔑🔑🔑🔑🔑🔑', 'too_short'],
+    ['password123', 'common_password'],
+    ['PassWord123', 'common_password'],
+    ['1234567890', 'common_password'],
+  ])('refuses %j: %s', (password, code) => {
+    expect(passwordError(password, policy)).toBe(code);
+  });
+
+  it.each(['ten chars!', 'password1234', 'Correct horse battery 9', '🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑'])(
+    'accepts %j',
+    (password) => {
+      expect(passwordError(password, policy)).toBeUndefined();
+    },
+  );
+
+  it('takes the policy’s length, and no list at all', () => {
+    expect(passwordError('twelve chars', { minLength: 12 })).toBeUndefined();
+    expect(passwordError('eleven char', { minLength: 12 })).toBe('too_short');
+  });
+});
+
+describe('passwordStrength', () => {
+  const policy = { minLength: 10, common: ['password123'] };
+  it.each([
+    ['', 'weak'],
+    ['short', 'weak'],
+    ['password123', 'weak'],
+    ['ten chars!', 'fair'],
+    ['fifteen chars!!', 'fair'],
+    ['sixteen chars!!!', 'strong'],
+    ['Correct horse battery 9', 'strong'],
+  ])('%j is %s', (password, strength) => {
+    expect(passwordStrength(password, policy)).toBe(strength);
   });
 });
 

@@ -75,13 +75,94 @@ export function isValidEmail(value: string): boolean {
   return isValidDomain(domain.toLowerCase());
 }
 
+/** A phone number without the usual separators (spaces, dots, dashes, brackets). */
+const compactPhone = (value: string) => value.replace(/[\s().-]/g, '');
+
 /**
- * A light phone check for the browser: digits with optional leading `+` and the usual separators,
- * 7 to 15 digits (E.164's maximum). The server parses with libphonenumber-js and normalises to E.164.
+ * A light phone check: digits with optional leading `+` and the usual separators, 7 to 15
+ * digits (E.164's maximum). What every phone must be; a number of a flow's `phoneCountry` must
+ * also fit that country's plan (`phoneInPlan`).
  */
 export function isPlausiblePhone(value: string): boolean {
-  const compact = value.replace(/[\s().-]/g, '');
-  return /^\+?\d{7,15}$/.test(compact);
+  return /^\+?\d{7,15}$/.test(compactPhone(value));
+}
+
+/**
+ * What the phone rule knows of a flow's country: the server reads it from libphonenumber-js's
+ * metadata and the flow descriptor carries it, so that the browser and the server run the same
+ * rule on the same data (docs/design.md §2.1).
+ */
+export interface PhonePlan {
+  /** E.164 country calling code, without `+`: `44`. */
+  callingCode: string;
+  /** Dialled before a national number within the country, e.g. `0`; dropped for E.164. */
+  nationalPrefix?: string;
+  /** The possible lengths of a national significant number (libphonenumber's `isPossible()`). */
+  lengths: readonly number[];
+}
+
+/**
+ * `value` read as a number of `plan`'s country, typed nationally (`07700 900123`), with the
+ * country's `+` code (`+44 7700 900123`, also `0044…` or `44…`): its E.164 form if its length
+ * is possible there, else `''`. `undefined` when it starts with another country's `+` (or `00`)
+ * code: that number is not this rule's to judge.
+ *
+ * Lengths only, as libphonenumber's `isPossible()`: a number in a range no operator has (a
+ * drama number) passes. Stricter in two ways: lengths a number has only locally (dialled
+ * without its area code) are not possible, since E.164 needs the area code; and national
+ * prefixes that carry an operator's code (Brazil, Argentina) are not understood, so such a number
+ * must be typed with its `+` code.
+ */
+export function phoneInPlan(value: string, plan: PhonePlan): string | undefined {
+  const { callingCode: code, nationalPrefix: prefix = '', lengths } = plan;
+  const possible = (digits: string) => lengths.includes(digits.length);
+  // `00` is the international prefix almost everywhere; a national number never starts so.
+  let number = compactPhone(value).replace(/^00/, '+');
+  if (number[0] === '+') {
+    // Calling codes are prefix-free: `+44…` is the United Kingdom's, whatever follows.
+    if (!number.startsWith(code, 1)) return undefined;
+    number = number.slice(code.length + 1);
+  } else if (number.startsWith(code) && !possible(number) && possible(number.slice(code.length))) {
+    // The country's code typed without its `+` (`44 20 7946 0958`).
+    number = number.slice(code.length);
+  }
+  // The national prefix (`0`, `8`…), where what follows it has a possible length; as
+  // libphonenumber does, also after the country's code (`+44 (0)20…`).
+  if (number.startsWith(prefix) && possible(number.slice(prefix.length))) {
+    number = number.slice(prefix.length);
+  }
+  return /^\d+$/.test(number) && possible(number) ? `+${code}${number}` : '';
+}
+
+/** A flow's password rules (its `passwordPolicy`), carried by the flow descriptor. */
+export interface PasswordPolicy {
+  /** Characters (code points) at least. */
+  minLength: number;
+  /** Passwords refused whatever their length, lower-case: a short list of the most common. */
+  common?: readonly string[];
+}
+
+/** Why `password` breaks `policy` (`too_short`, `common_password`), or undefined. */
+export function passwordError(
+  password: string,
+  { minLength, common = [] }: PasswordPolicy,
+): 'too_short' | 'common_password' | undefined {
+  if ([...password].length < minLength) return 'too_short';
+  if (common.includes(password.toLowerCase())) return 'common_password';
+  return undefined;
+}
+
+/**
+ * A rough strength for the hint shown while typing, by length (what makes a password hard to
+ * guess, more than its mix of characters): `weak` if the policy refuses it, `strong` from 6
+ * characters over the minimum, `fair` in between.
+ */
+export function passwordStrength(
+  password: string,
+  policy: PasswordPolicy,
+): 'weak' | 'fair' | 'strong' {
+  if (passwordError(password, policy)) return 'weak';
+  return [...password].length >= policy.minLength + 6 ? 'strong' : 'fair';
 }
 
 /*

@@ -15,14 +15,19 @@ import type { FieldErrors, ProblemCode } from '../shared/errors.ts';
 export type SubmitOutcome<T = RegistrationResponse> =
   | { kind: 'success'; response: T }
   | { kind: 'fields'; code: ProblemCode; errors: FieldErrors }
-  /** Worth trying again with the same details: provider down, rate limited, network. */
-  | { kind: 'retry'; code: ProblemCode | 'network'; retryAfter?: number }
+  /**
+   * Worth trying again with the same details: provider down, rate limited, network, or no
+   * answer within the flow's time budget (`timeout`).
+   */
+  | { kind: 'retry'; code: ProblemCode | 'network' | 'timeout'; retryAfter?: number }
   | { kind: 'failed'; code: ProblemCode | 'network'; detail?: string };
 
 export class FlowLoadError extends Error {
   constructor(
     readonly code: ProblemCode | 'network',
     detail: string,
+    /** The BFF's text for the visitor (`Problem.text`), where it sends one. */
+    readonly text?: string,
   ) {
     super(detail);
   }
@@ -58,6 +63,7 @@ export async function loadFlow(
     throw new FlowLoadError(
       problem.code ?? 'internal_error',
       problem.detail ?? `HTTP ${res.status}`,
+      problem.text,
     );
   }
   return (await res.json()) as FlowDescriptor;

@@ -5,7 +5,7 @@
  * the form and the steps show are read here, from the host page's overrides, the descriptor and
  * the few the widget carries.
  */
-import { html, type ReactiveController, type TemplateResult } from 'lit';
+import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { FlowDescriptor } from '../shared/api.ts';
 import type { FieldErrorCode } from '../shared/errors.ts';
 import type { StringKey } from '../shared/i18n/en.ts';
@@ -23,8 +23,11 @@ export class FlowLoader implements ReactiveController {
   descriptor?: FlowDescriptor;
   /** When the descriptor and its form token came: nothing is sent before the minimum fill time. */
   loadedAt = 0;
-  /** The last load failed: a message and a retry button show. */
-  #failed = false;
+  /**
+   * The last load failed: a message shows, the BFF's text for the visitor where it sent one (a
+   * wrong flow id, an origin not allowed: what the site owner must fix), else a retry button.
+   */
+  #failed?: string;
   /** What the loaded descriptor was asked for: flow, endpoint, locales. */
   #loadedFor = '';
   #abort?: AbortController;
@@ -58,7 +61,7 @@ export class FlowLoader implements ReactiveController {
     const host = this.#host;
     this.#abort?.abort();
     const abort = (this.#abort = new AbortController());
-    this.#failed = false;
+    this.#failed = undefined;
     host.requestUpdate();
     try {
       if (!host.flow) throw new FlowLoadError('flow_not_found', 'the flow attribute is empty');
@@ -81,9 +84,9 @@ export class FlowLoader implements ReactiveController {
       }
     } catch (err) {
       if (abort.signal.aborted) return;
-      this.#failed = true;
-      host.requestUpdate();
       const code = err instanceof FlowLoadError ? err.code : 'network';
+      this.#failed = (err as FlowLoadError).text ?? '';
+      host.requestUpdate();
       console.error(
         `<org-signup flow="${host.flow}">: cannot load the flow (${code}): ${String((err as Error).message)}`,
       );
@@ -91,16 +94,26 @@ export class FlowLoader implements ReactiveController {
     }
   }
 
-  /** Before the descriptor: "Loading…", or the failure and a retry button. */
+  /**
+   * Before the descriptor: "Loading…", or the failure and a retry button. A wrong flow id or an
+   * origin not allowed gets no retry (loading again cannot help): the BFF's text says what the
+   * site owner must fix, the console line the detail.
+   */
   render(): TemplateResult {
-    if (!this.#failed) {
+    const failed = this.#failed;
+    if (failed === undefined) {
       return html`<p class="note" role="status" lang=${this.locale}>${this.t('form.loading')}</p>`;
     }
     return html`<div class="panel" lang=${this.locale}>
-      <p class="message" part="message" role="alert">${this.t('problem.load')}</p>
-      <button type="button" class="secondary" @click=${() => this.load()}>
-        ${this.t('form.retry')}
-      </button>
+      <p class="message" part="message" role="alert">${failed || this.t('problem.load')}</p>
+      ${
+        // The BFF words what the site owner must fix: trying again cannot help.
+        failed || !this.#host.flow
+          ? nothing
+          : html`<button type="button" class="secondary" @click=${() => this.load()}>
+              ${this.t('form.retry')}
+            </button>`
+      }
     </div>`;
   }
 
@@ -128,17 +141,21 @@ export class FlowLoader implements ReactiveController {
     );
   }
 
-  t(key: StringKey, params?: Record<string, string | number>): string {
+  t(key: StringKey, params?: object): string {
     return format(this.text(key) ?? key, params);
   }
 
   /** The text for `group.code` where the widget has one (a server code it words), else `fallback`'s. */
-  codeText(group: 'error' | 'problem', code: string, fallback: StringKey): string {
+  codeText(group: 'error' | 'problem', code: string, fallback: StringKey, params?: object): string {
     const key = `${group}.${code}` as StringKey;
-    return this.t(this.text(key) ? key : fallback);
+    return this.t(this.text(key) ? key : fallback, params);
   }
 
-  errorText(code: FieldErrorCode | undefined): string {
-    return code ? this.codeText('error', code, 'error.invalid') : '';
+  /**
+   * A field error's text (`requiredChoice`: an empty select's); `field` (its descriptor) fills
+   * its placeholders (`{minLength}`).
+   */
+  errorText(code: FieldErrorCode | 'requiredChoice' | undefined, field?: object): string {
+    return code ? this.codeText('error', code, 'error.invalid', field) : '';
   }
 }

@@ -1,7 +1,9 @@
 /**
  * After a successful submission: the step the registration still needs (a code to type, an
  * e-mail to confirm, an approval to wait for, each with its resend and cool-down where it has
- * one) or the closing message, and the `redirect-url` once nothing is left to do.
+ * one), a queued registration's "we'll finish it shortly", or the closing message, and the
+ * `redirect-url` once nothing is left to do. The steps share one layout: heading, body (with the
+ * address the code or e-mail went to, and "Change e-mail"), then the actions.
  */
 import { html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
@@ -68,36 +70,61 @@ export class FollowUpSteps implements ReactiveController {
       case 'verify-code':
         return this.#renderVerify(email);
       case 'confirm-email':
-        return this.#renderPanel(
-          'step.email.title',
-          this.#loader.t('step.email.body', { email }),
-          next.canResend ? this.#renderResend('step.resend.email') : nothing,
-        );
+        return html`<div class="panel" lang=${this.#loader.locale}>
+          ${this.#head('step.email.title', 'step.email.body', email, true)}
+          ${next.canResend ? this.#renderResend('step.resend.email') : nothing}
+        </div>`;
       case 'await-approval':
-        return this.#renderPanel('step.approval.title', this.#loader.t('step.approval.body'));
+        return this.#renderStep('step.approval.title', 'step.approval.body');
     }
+    // Not done yet: no mark of completion. The outbox finishes it; nothing to send again.
+    if (result.status === 'queued') return this.#renderStep('queued.title', 'queued.body', email);
     if (result.notice === 'account-requested') {
-      return this.#renderPanel('done.requested.title', this.#loader.t('done.requested.body'));
+      return this.#renderDone('done.requested.title', 'done.requested.body');
     }
-    return this.#renderPanel(
+    return this.#renderDone(
       'done.title',
-      this.#loader.t(result.status === 'queued' ? 'done.queued' : 'done.body'),
+      'done.body',
       result.account
         ? html`<p>${this.#loader.t('done.password')} <code>${result.account.password}</code></p>`
         : nothing,
     );
   }
 
-  /** A step's panel; its heading takes focus when it appears, so it is read out. */
-  #renderPanel(
+  /**
+   * A step's heading (it takes focus when it appears, so it is read out) and body, with "Change
+   * e-mail" after the address where the code or the e-mail went to it; then its problem, if any.
+   */
+  #head(title: StringKey, body: StringKey, email = '', change = false): TemplateResult {
+    return html`<h2 id="step" tabindex="-1">${this.#loader.t(title)}</h2>
+      <p>
+        ${this.#loader.t(body, { email })}
+        ${
+          change
+            ? html`<button type="button" class="secondary" @click=${this.#onChange}>
+                ${this.#loader.t('step.change')}
+              </button>`
+            : nothing
+        }
+      </p>
+      ${alertRegion(this.#problem)}`;
+  }
+
+  /** A step with nothing to do but read it (awaiting approval, queued). */
+  #renderStep(title: StringKey, body: StringKey, email?: string): TemplateResult {
+    return html`<div class="panel" lang=${this.#loader.locale}>
+      ${this.#head(title, body, email)}
+    </div>`;
+  }
+
+  /** The closing message, with the mark of completion. */
+  #renderDone(
     title: StringKey,
-    body: string,
+    body: StringKey,
     extra: TemplateResult | typeof nothing = nothing,
   ): TemplateResult {
     return html`<div class="panel message success" part="message" lang=${this.#loader.locale}>
-      <h2 id="step" tabindex="-1">${this.#loader.t(title)}</h2>
-      <p>${body}</p>
-      ${alertRegion(this.#problem)} ${extra}
+      ${this.#head(title, body)} ${extra}
     </div>`;
   }
 
@@ -111,9 +138,7 @@ export class FollowUpSteps implements ReactiveController {
       aria-busy=${busy ? 'true' : 'false'}
       @submit=${this.#onVerify}
     >
-      <h2 id="step" tabindex="-1">${this.#loader.t('step.verify.title')}</h2>
-      <p>${this.#loader.t('step.verify.body', { email })}</p>
-      ${alertRegion(this.#problem)}
+      ${this.#head('step.verify.title', 'step.verify.body', email, true)}
       <div class="field" part="field">
         <label part="label" for="f-code">${this.#loader.t('field.code')}</label>
         <input
@@ -132,16 +157,24 @@ export class FollowUpSteps implements ReactiveController {
         />
         <p class="error" part="error" id="e-code">${this.#loader.errorText(error)}</p>
       </div>
-      <button part="submit" type="submit" aria-disabled=${busy ? 'true' : 'false'}>
-        ${busy ? this.#loader.t('step.verify.submitting') : this.#loader.t('step.verify.submit')}
-      </button>
-      ${this.#renderResend('step.resend.code')}
+      ${this.#renderResend(
+        'step.resend.code',
+        html`<button part="submit" type="submit" aria-disabled=${busy ? 'true' : 'false'}>
+          ${busy ? this.#loader.t('step.verify.submitting') : this.#loader.t('step.verify.submit')}
+        </button>`,
+      )}
     </form>`;
   }
 
-  #renderResend(label: StringKey): TemplateResult {
+  /**
+   * The step's actions (`primary`, then the resend as a secondary action), then "Sent." and the
+   * cool-down after it.
+   */
+  #renderResend(label: StringKey, primary: TemplateResult | typeof nothing = nothing) {
     const wait = Math.ceil((this.#cooldownUntil - Date.now()) / 1000);
-    return html`<div class="resend">
+    const cooldown = wait > 0 ? this.#loader.t('step.resend.wait', { seconds: wait }) : '';
+    return html`<div class="actions">
+      ${primary}
       <button
         type="button"
         class="secondary"
@@ -151,10 +184,8 @@ export class FollowUpSteps implements ReactiveController {
       >
         ${this.#loader.t(label)}
       </button>
-      <p class="note" id="resend-note">
-        ${wait > 0 ? this.#loader.t('step.resend.wait', { seconds: wait }) : ''}
-      </p>
       <p class="note" role="status">${this.#note ?? ''}</p>
+      <p class="note" id="resend-note">${cooldown}</p>
     </div>`;
   }
 
@@ -193,6 +224,20 @@ export class FollowUpSteps implements ReactiveController {
     this.#codeError = 'invalid_code';
     await focusAfterUpdate(this.#host, '#f-code');
   }
+
+  /**
+   * "Change e-mail": back to the form, everything typed kept, the focus in the e-mail field. Sent
+   * again with another address, it is another registration (another Idempotency-Key).
+   */
+  #onChange = async (): Promise<void> => {
+    this.#abort?.abort();
+    clearInterval(this.#cooldownTimer);
+    this.result = undefined;
+    this.#code = '';
+    this.#codeError = this.#problem = this.#note = undefined;
+    this.#cooldownUntil = 0;
+    await focusAfterUpdate(this.#host, '#f-email');
+  };
 
   #onCodeInput = (e: Event): void => {
     this.#code = (e.target as HTMLInputElement).value;

@@ -14,6 +14,7 @@ export interface OrgSignupHost extends ReactiveElement {
   termsUrl?: string;
   privacyUrl?: string;
   redirectUrl?: string;
+  loginUrl?: string;
   inviteCode?: string;
   leadComment?: string;
   leadAttractor?: string;

@@ -63,6 +63,8 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
   @property({ attribute: 'privacy-url' }) privacyUrl?: string;
   /** http(s) URL to go to after a successful registration. */
   @property({ attribute: 'redirect-url' }) redirectUrl?: string;
+  /** http(s) URL of the sign-in page: "already registered" then offers "Sign in instead". */
+  @property({ attribute: 'login-url' }) loginUrl?: string;
   /** Invite / promo code passed by the host page, where the flow takes one. */
   @property({ attribute: 'invite-code' }) inviteCode?: string;
   /** Host-page comment passed through, where the flow accepts it. */

@@ -34,6 +34,7 @@ const flow: FlowDescriptor = {
   consent: { required: false },
   locales: ['en'],
   hostValues: ['leadComment'],
+  budgetMs: 62_000,
   bot: { honeypot: true, minFillSeconds: 0, formToken: 'token' },
   locale: 'en',
   strings: en,

@@ -46,7 +46,7 @@ export function takesInviteCode(flow: FlowDescriptor): boolean {
 /** The shared rule's verdict on one value: an error code or undefined. */
 export function fieldError(field: FieldDescriptor, value: string): FieldErrorCode | undefined {
   if (value.trim() === '') return field.required ? 'required' : undefined;
-  const result = checkValue(field.name, value, field.options);
+  const result = checkValue(field.name, value, field);
   return result.ok ? undefined : result.error;
 }
 

@@ -14,6 +14,7 @@ import type {
 } from '../shared/api.ts';
 import type { FieldErrorCode, FieldErrors } from '../shared/errors.ts';
 import type { StringKey } from '../shared/i18n/en.ts';
+import { passwordStrength, type PasswordPolicy } from '../shared/validators.ts';
 import { alertRegion } from './alert-region.ts';
 import { submitRegistration, type SubmitOutcome } from './api.ts';
 import { emit } from './emit.ts';
@@ -46,6 +47,8 @@ export class SignupForm implements ReactiveController {
   #showSummary = false;
   #problem?: string;
   #busy = false;
+  /** When sending began: 3 s later, "Still working…" and a progress bar show. */
+  #since = 0;
   #touched = new Set<string>();
   /** The last body sent and its key: an identical resubmission reuses the key. */
   #lastAttempt?: Attempt;
@@ -88,6 +91,9 @@ export class SignupForm implements ReactiveController {
 
   render(flow: FlowDescriptor): TemplateResult {
     const busy = this.#busy;
+    const slow = busy && Date.now() - this.#since >= 3_000;
+    // What the button says, and the status announces: "Still working…" after 3 s.
+    const sending = this.#loader.t(slow ? 'form.slow' : 'form.submitting');
     const { locale } = this.#loader;
     const summary = this.#showSummary && Object.keys(this.#errors).length > 0;
     return html`<form
@@ -114,20 +120,38 @@ export class SignupForm implements ReactiveController {
             : nothing
         }
         ${alertRegion(this.#problem)}
-        <button part="submit" type="submit" aria-disabled=${busy ? 'true' : 'false'}>
-          ${busy ? this.#loader.t('form.submitting') : this.#loader.t('form.submit')}
+        <button
+          part="submit"
+          type="submit"
+          class=${slow ? 'slow' : ''}
+          aria-disabled=${busy ? 'true' : 'false'}
+        >
+          ${busy ? sending : this.#loader.t('form.submit')}
         </button>
       </form>
-      <p class="visually-hidden" role="status" lang=${locale}>
-        ${busy ? this.#loader.t('form.submitting') : ''}
-      </p>`;
+      <p class="visually-hidden" role="status" lang=${locale}>${busy ? sending : ''}</p>`;
   }
 
   #renderField(field: FieldDescriptor): TemplateResult {
     const { name } = field;
     const error = this.#errors[name];
     const hintKey = `hint.${name}` as StringKey;
-    const hint = this.#loader.text(hintKey) ? this.#loader.t(hintKey) : undefined;
+    // The descriptor fills the hint's placeholders (the phone's `{example}`).
+    const hint = this.#loader.text(hintKey) ? this.#loader.t(hintKey, field) : undefined;
+    const value = this.values[name] ?? '';
+    const login = error === 'already_registered' && httpUrl(this.#host.loginUrl, location.href);
+    // A select left empty says "Choose one", not "Please fill in this field".
+    const errorText = this.#loader.errorText(
+      error === 'required' && field.type === 'select' ? 'requiredChoice' : error,
+      field,
+    );
+    // The password's strength as it is typed (the flow's policy decides what is weak).
+    const strength =
+      field.minLength && value
+        ? this.#loader.t(
+            `strength.${passwordStrength(value, field as PasswordPolicy)}` as StringKey,
+          )
+        : '';
     const describedBy = [hint ? `h-${name}` : '', error ? `e-${name}` : '']
       .filter(Boolean)
       .join(' ');
@@ -155,12 +179,14 @@ export class SignupForm implements ReactiveController {
               ?required=${field.required}
               aria-invalid=${error ? 'true' : 'false'}
               aria-describedby=${ifDefined(describedBy || undefined)}
-              .value=${this.values[name] ?? ''}
+              .value=${value}
               @input=${this.#onInput}
               @blur=${this.#onBlur}
             />`
       }
-      <p class="error" part="error" id="e-${name}">${this.#loader.errorText(error)}</p>
+      <p class="error" part="error" id="e-${name}">${errorText}</p>
+      ${login ? html`<a href=${login}>${this.#loader.t('form.signIn')}</a>` : nothing}
+      ${field.minLength ? html`<p class="hint" aria-live="polite">${strength}</p>` : nothing}
     </div>`;
   }
 
@@ -240,7 +266,9 @@ export class SignupForm implements ReactiveController {
           .checked=${this.#consent}
           @change=${this.#onConsent}
         />
-        <label part="label" for="f-consent">${text}</label>
+        <label part="label" for="f-consent"
+          >${text}<span class="marker" aria-hidden="true">*</span></label
+        >
       </div>
       <p class="error" part="error" id="e-consent">
         ${error ? this.#loader.t('form.consentRequired') : ''}
@@ -269,10 +297,14 @@ export class SignupForm implements ReactiveController {
       this.#setError(input.name, fieldError(field, input.value));
   };
 
+  /**
+   * Leaving a field checks it; one that shows an error keeps it (typing updates it): the BFF's
+   * verdict (already registered, refused by the provider) is not the browser's to clear.
+   */
   #onBlur = (e: FocusEvent): void => {
     const input = e.target as HTMLInputElement;
     const field = this.#fieldOf(input);
-    if (!field || !this.#touched.has(input.name)) return;
+    if (!field || !this.#touched.has(input.name) || this.#errors[input.name]) return;
     this.#setError(input.name, fieldError(field, input.value));
   };
 
@@ -315,27 +347,38 @@ export class SignupForm implements ReactiveController {
     void this.#submit(payload, this.#lastAttempt.key);
   };
 
-  /** Sends a registration; a form left open too long gets a fresh token and one more try. */
+  /**
+   * Sends a registration; a form left open too long gets a fresh token and one more try. A send
+   * with no answer within the flow's time budget is given up: the outage message shows, and what
+   * was typed and the Idempotency-Key stay, so sending again is the same registration.
+   */
   async #submit(body: RegistrationRequest, key: string): Promise<void> {
     this.#setBusy(true);
     const abort = (this.#abort = new AbortController());
     try {
-      let outcome = await this.#send(body, key, abort.signal);
+      let outcome = await this.#send(body, key, abort);
       if (outcome.kind === 'failed' && outcome.code === 'form_expired') {
         await this.#loader.load(true);
-        outcome = await this.#send(body, key, abort.signal);
+        outcome = await this.#send(body, key, abort);
       }
       this.#setBusy(false);
       await this.#settle(outcome);
     } catch {
-      // Aborted: the element left the page.
+      // Aborted: past the time budget, or the element left the page (then nothing to show).
+      this.#setBusy(false);
+      if (this.#host.isConnected) await this.#settle({ kind: 'retry', code: 'timeout' });
     } finally {
       this.#setBusy(false);
     }
   }
 
+  /** Busy or not; 3 s into being busy, rendered again to say it is still working. */
   #setBusy(busy: boolean): void {
     this.#busy = busy;
+    if (busy) {
+      this.#since = Date.now();
+      setTimeout(() => this.#host.requestUpdate(), 3_000);
+    }
     this.#host.requestUpdate();
   }
 
@@ -343,7 +386,7 @@ export class SignupForm implements ReactiveController {
    * Sends with the form's bot-check values, first waiting out the flow's minimum fill time (a
    * person who autofills and clicks at once waits a moment instead of being taken for a bot).
    */
-  async #send(body: RegistrationRequest, key: string, signal: AbortSignal) {
+  async #send(body: RegistrationRequest, key: string, abort: AbortController) {
     const { descriptor: flow, loadedAt } = this.#loader;
     const wait = flow ? flow.bot.minFillSeconds * 1000 + 250 - (Date.now() - loadedAt) : 0;
     if (flow?.bot.minFillSeconds && wait > 0) {
@@ -352,18 +395,24 @@ export class SignupForm implements ReactiveController {
     const hp = this.#host.renderRoot.querySelector<HTMLInputElement>(
       'input[name="org_signup_hp"]',
     )?.value;
-    return submitRegistration(
-      this.#loader.endpoint,
-      this.#host.flow,
-      {
-        ...body,
-        ...(flow?.bot.formToken ? { formToken: flow.bot.formToken } : {}),
-        ...(hp ? { hp } : {}),
-        ...(this.#host.captchaToken ? { captchaToken: this.#host.captchaToken } : {}),
-      },
-      key,
-      signal,
-    );
+    // The flow's time budget: by then the BFF has answered, or is not going to.
+    const budget = flow?.budgetMs && setTimeout(() => abort.abort(), flow.budgetMs);
+    try {
+      return await submitRegistration(
+        this.#loader.endpoint,
+        this.#host.flow,
+        {
+          ...body,
+          ...(flow?.bot.formToken ? { formToken: flow.bot.formToken } : {}),
+          ...(hp ? { hp } : {}),
+          ...(this.#host.captchaToken ? { captchaToken: this.#host.captchaToken } : {}),
+        },
+        key,
+        abort.signal,
+      );
+    } finally {
+      clearTimeout(budget);
+    }
   }
 
   /** Turns the BFF's answer into what the user sees. */

@@ -101,6 +101,14 @@ export const flowSchema = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/)
     .optional(),
+  /**
+   * Rules for the password a flow's form asks for (TiteLive's): checked in the browser and on the
+   * server with the same function. Besides the length, a short list of the most common passwords
+   * is refused (server/registration/passwords.ts).
+   */
+  passwordPolicy: z
+    .strictObject({ minLength: z.int().min(8).max(128).default(10) })
+    .default({ minLength: 10 }),
   timeouts: z
     .strictObject({
       connectMs: z.int().min(100).max(60_000).default(5_000),

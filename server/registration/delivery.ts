@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { ProviderError } from '../errors.ts';
-import type { Flow } from './flows.ts';
+import { attemptMsFor, type Flow } from './flows.ts';
 import type { RegistrationInput, RegistrationResult } from '../providers/types.ts';
 
 export type AttemptResult =
@@ -95,9 +95,6 @@ export function backoffMs(
 }
 
 /** How long a caller may hold a registration before another may take over (a crash). */
-export function leaseMsFor(flow: Flow): number {
-  const { connectMs, requestMs } = flow.config.timeouts;
-  // An adapter makes at most three calls per registration (login, register, a follow-up);
-  // the rest is headroom for a busy event loop.
-  return 3 * (connectMs + requestMs) + 2_000;
+export function leaseMsFor(flow: Pick<Flow, 'config'>): number {
+  return attemptMsFor(flow.config.timeouts);
 }

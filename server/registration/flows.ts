@@ -16,7 +16,31 @@ import type { ProviderAdapter, RegistrationInput, RegistrationResult } from '../
 import { createBreaker, type Breaker } from '../providers/kit/circuit-breaker.ts';
 import type { Metrics } from '../metrics.ts';
 import type { WebhookEndpoint } from '../webhooks/events.ts';
+import { phoneExampleFor, phonePlanFor } from './normalize.ts';
+import { passwordPolicyFor } from './passwords.ts';
 import { createRedactor, secretValues, type Redactor } from '../providers/kit/redact.ts';
+
+/**
+ * The most one attempt to register can take: an adapter makes at most three calls per
+ * registration (login, register, a follow-up), each bounded by the flow's `timeouts`; the rest is
+ * headroom for a busy event loop. Leases last this long (registration/delivery.ts).
+ */
+export function attemptMsFor({ connectMs, requestMs }: LoadedFlow['timeouts']): number {
+  return 3 * (connectMs + requestMs) + 2_000;
+}
+
+/** How long the captcha's verify endpoint may take (registration/guards/captcha.ts). */
+export const CAPTCHA_TIMEOUT_MS = 5_000;
+
+/**
+ * The descriptor's `budgetMs`: the most the BFF takes to answer a registration, so the most
+ * the widget waits. The captcha check where the flow has one, then one attempt; past the
+ * attempt's time the server itself gives the registration up to another taker (its lease), so
+ * an answer that has not come by then is not coming.
+ */
+export function budgetMsFor(flow: Pick<LoadedFlow, 'timeouts' | 'captcha'>): number {
+  return attemptMsFor(flow.timeouts) + (flow.captcha ? CAPTCHA_TIMEOUT_MS : 0);
+}
 
 export interface Flow {
   id: string;
@@ -63,6 +87,27 @@ function baseUrlOf(flow: LoadedFlow, options: FlowOptions, config: LoadedConfig)
   return new URL(base.replace(/\/?$/, '/'));
 }
 
+/** Where the phone hint's example comes from when the flow has no `phoneCountry`. */
+const DEFAULT_EXAMPLE_COUNTRY = 'GB';
+
+/**
+ * A provider's field with the flow's own data for its check (shared/fields.ts `FlowCheck`): a
+ * country without the provider's own list takes any ISO 3166 code; a phone, the plan of the
+ * flow's `phoneCountry`; a password, the flow's `passwordPolicy`.
+ */
+function withFlowCheck(field: FieldRule, flow: LoadedFlow): FieldRule {
+  switch (field.name) {
+    case 'country':
+      return field.options ? field : { ...field, options: COUNTRY_CODES };
+    case 'phone':
+      return flow.phoneCountry ? { ...field, plan: phonePlanFor(flow.phoneCountry) } : field;
+    case 'password':
+      return { ...field, ...passwordPolicyFor(flow.passwordPolicy) };
+    default:
+      return field;
+  }
+}
+
 export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<string, Flow> {
   const flows = new Map<string, Flow>();
   // Every flow's: a provider may echo what another flow's credentials are, too.
@@ -77,8 +122,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
     const accepted = flowConfig.optionalFields;
     const rules = flowConfig.providerFields
       .filter((f) => f.required || !accepted || accepted.includes(f.name))
-      // A country without the provider's own list takes any ISO 3166 code.
-      .map((f) => (f.name === 'country' && !f.options ? { ...f, options: COUNTRY_CODES } : f));
+      .map((f) => withFlowCheck(f, flowConfig));
     const log = options.log.child({ flow: flowConfig.id, provider: flowConfig.provider });
     const http = createProviderHttp({
       provider: flowConfig.provider,
@@ -102,8 +146,16 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       descriptor: {
         id: flowConfig.id,
         provider: flowConfig.provider,
-        // Options (the country list) travel with the descriptor: the widget need not carry them.
-        fields: rules.map((rule) => ({ ...FIELD_SPECS[rule.name], ...rule })),
+        // The flow's checks (the country list, the phone plan, the password policy) travel with
+        // the descriptor: the widget need not carry them.
+        fields: rules.map((rule) => ({
+          ...FIELD_SPECS[rule.name],
+          ...rule,
+          ...(rule.name === 'phone'
+            ? { example: phoneExampleFor(flowConfig.phoneCountry ?? DEFAULT_EXAMPLE_COUNTRY) }
+            : {}),
+        })),
+        budgetMs: budgetMsFor(flowConfig),
         consent: { required: flowConfig.requireConsent },
         locales: flowConfig.locales ?? [...LOCALE_IDS],
         hostValues: flowConfig.hostValues,

@@ -1,12 +1,48 @@
 /**
  * Server-side normalisation after the shared schema: what needs a heavy library or must be
- * exactly what providers expect. Phones become E.164 (libphonenumber-js with full metadata, so a
- * number is checked against its country's real numbering plan); domains their ASCII form.
+ * exactly what providers expect. Phones become E.164, domains their ASCII form.
+ *
+ * Phones: a number of the flow's `phoneCountry` (typed nationally, or with that country's `+`
+ * code) was accepted by the shared rule (`phoneInPlan`: possible lengths, libphonenumber's
+ * `isPossible()`), which the browser runs too on the same data, the `PhonePlan` this file reads
+ * from libphonenumber-js's metadata. Any other number (another country's `+` code, or a flow
+ * without `phoneCountry`) is checked here against its country's real numbering plan
+ * (libphonenumber-js with full metadata, `isValid()`), which the browser cannot carry.
  */
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import {
+  Metadata,
+  getCountryCallingCode,
+  getExampleNumber,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import type { FieldErrors } from '../../shared/errors.ts';
 import type { FieldValues } from '../../shared/fields.ts';
-import { domainToAscii } from '../../shared/validators.ts';
+import { domainToAscii, phoneInPlan, type PhonePlan } from '../../shared/validators.ts';
+
+/** What the shared phone rule needs of `country`, from libphonenumber-js's metadata. */
+export function phonePlanFor(country: string): PhonePlan {
+  const metadata = new Metadata();
+  metadata.selectNumberingPlan(country as CountryCode);
+  // `numberingPlan` is libphonenumber-js's own API, typed only in part.
+  const plan = (
+    metadata as unknown as {
+      numberingPlan: { nationalPrefix(): string | undefined; possibleLengths(): number[] };
+    }
+  ).numberingPlan;
+  const prefix = plan.nationalPrefix();
+  return {
+    callingCode: getCountryCallingCode(country as CountryCode),
+    ...(prefix ? { nationalPrefix: prefix } : {}),
+    lengths: plan.possibleLengths(),
+  };
+}
+
+/** libphonenumber-js's example (mobile) number for `country`, international format. */
+export function phoneExampleFor(country: string): string | undefined {
+  return getExampleNumber(country as CountryCode, examples)?.formatInternational();
+}
 
 /** E.164 for a phone typed with `+`, or in `country`'s national format; undefined if invalid. */
 function toE164(phone: string, country?: string): string | undefined {
@@ -16,13 +52,27 @@ function toE164(phone: string, country?: string): string | undefined {
 
 export function normalizeForProvider(
   values: FieldValues,
-  options: { phoneCountry?: string | undefined },
+  options: { phoneCountry?: string | undefined; phonePlan?: PhonePlan | undefined },
 ): { ok: true; values: FieldValues } | { ok: false; errors: FieldErrors } {
   const out: FieldValues = { ...values };
   const errors: FieldErrors = {};
-  if (values.phone !== undefined) {
-    // A national number is read in the flow's country, or else the country the user chose.
-    const e164 = toE164(values.phone, options.phoneCountry ?? values.country);
+  const { phone } = values;
+  if (phone !== undefined) {
+    const { phoneCountry, phonePlan } = options;
+    // The flow's country's number, already judged by the shared rule: libphonenumber formats it
+    // where it reads it alike (it knows each country's patterns), else the rule's own E.164.
+    const inPlan = phonePlan && phoneInPlan(phone, phonePlan);
+    const parsed = inPlan
+      ? parsePhoneNumberFromString(phone, phoneCountry as CountryCode)
+      : undefined;
+    const e164 = inPlan
+      ? parsed?.countryCallingCode === phonePlan?.callingCode && parsed.isPossible()
+        ? parsed.number
+        : inPlan
+      : inPlan === ''
+        ? undefined
+        : // A national number is read in the flow's country, or else the country the user chose.
+          toE164(phone, phoneCountry ?? values.country);
     if (e164) out.phone = e164;
     else errors.phone = 'invalid_phone';
   }

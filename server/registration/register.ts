@@ -104,6 +104,7 @@ function validate(flow: Flow, body: unknown, idempotencyKey: string | undefined)
   if (!checked.ok) throw invalidFields(checked.errors);
   const normalised = normalizeForProvider(checked.values, {
     phoneCountry: flow.config.phoneCountry,
+    phonePlan: flow.rules.find((rule) => rule.name === 'phone')?.plan,
   });
   if (!normalised.ok) throw invalidFields(normalised.errors);
   const hostValues = request.hostValues ?? {};

@@ -36,6 +36,10 @@ export const problemSchema: z.ZodType<Problem> = z
       .record(z.string(), z.enum(FIELD_ERROR_CODES))
       .optional()
       .meta({ description: 'One error code per field' }),
+    text: z.string().optional().meta({
+      description:
+        'For the visitor, in the negotiated locale: the descriptor’s refusals a site owner must fix',
+    }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details with a stable code' });
 
@@ -53,8 +57,26 @@ export const flowDescriptorSchema: z.ZodType<FlowDescriptor> = z
         inputMode: z.enum(['text', 'email', 'tel', 'numeric', 'url']).optional(),
         secret: z.boolean().optional(),
         options: z.array(z.string()).readonly().optional(),
+        plan: z
+          .object({
+            callingCode: z.string(),
+            nationalPrefix: z.string().optional(),
+            lengths: z.array(z.int()).readonly(),
+          })
+          .optional()
+          .meta({ description: "`phone`: the numbering plan of the flow's `phoneCountry`" }),
+        example: z.string().optional().meta({ description: '`phone`: the hint’s example number' }),
+        minLength: z.int().optional().meta({ description: '`password`: the fewest characters' }),
+        common: z
+          .array(z.string())
+          .readonly()
+          .optional()
+          .meta({ description: '`password`: refused as too common (lower-case)' }),
       }),
     ),
+    budgetMs: z
+      .int()
+      .meta({ description: 'The most the BFF takes to answer a registration, in milliseconds' }),
     consent: z.object({ required: z.boolean() }),
     locales: z.array(z.string()),
     hostValues: z.array(z.enum(HOST_VALUE_NAMES)),

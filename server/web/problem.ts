@@ -29,6 +29,7 @@ export function problemBody(problem: HttpProblem): Problem {
     code: problem.code,
     detail: problem.message,
     ...(problem.errors ? { errors: problem.errors } : {}),
+    ...(problem.text ? { text: problem.text } : {}),
   };
 }
 

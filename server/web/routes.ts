@@ -1,7 +1,7 @@
 /** The public API, `/v1` (docs/design.md §2). */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { PROBLEM_CONTENT_TYPE, type FlowDescriptor } from '../../shared/api.ts';
-import { LOCALES, type Locale } from '../../shared/i18n/index.ts';
+import { LOCALES, LOCALE_IDS, type Locale, type StringKey } from '../../shared/i18n/index.ts';
 import { negotiate } from '../../shared/i18n/negotiate.ts';
 import type { FormTokens } from '../registration/guards/bot-protection.ts';
 import { HttpProblem } from '../errors.ts';
@@ -23,6 +23,19 @@ interface Deps {
   followUps: FollowUpService;
   limits: RateLimits;
   tokens: FormTokens;
+}
+
+/** Refusals of `GET /v1/flows/:flow` that carry a text for the visitor (`Problem.text`). */
+const VISITOR_TEXTS = new Set(['flow_not_found', 'origin_not_allowed']);
+
+/** `?locale=de-CH,de,en`: the widget's preferences (its attribute, then the browser's). */
+function localeOf(req: Request, offered: readonly Locale[]): Locale {
+  const asked = typeof req.query['locale'] === 'string' ? req.query['locale'] : '';
+  const wanted = asked
+    .split(',')
+    .slice(0, 10)
+    .map((tag) => tag.trim().slice(0, 35));
+  return negotiate(wanted, offered, offered[0] ?? 'en');
 }
 
 export function apiRouter({ flows, registrations, followUps, limits, tokens }: Deps): Router {
@@ -69,17 +82,29 @@ export function apiRouter({ flows, registrations, followUps, limits, tokens }: D
     return limits.for(flow.id, route)(req, res, next);
   };
 
-  router.all('/flows/:flow', flowCors);
+  /**
+   * The descriptor's refusals that the site owner must fix (a wrong flow id, an origin not
+   * allowed) carry the visitor's text in their locale: the widget shows it, having no texts yet.
+   */
+  const forVisitor = (err: unknown, req: Request): unknown => {
+    if (err instanceof HttpProblem && VISITOR_TEXTS.has(err.code) && req.method === 'GET') {
+      const flow = flows.get(String(req.params['flow']));
+      const locale = localeOf(req, (flow?.descriptor.locales ?? LOCALE_IDS) as Locale[]);
+      err.text = LOCALES[locale][`problem.${err.code}` as StringKey];
+    }
+    return err;
+  };
+
+  router.all('/flows/:flow', (req, res, next) => {
+    try {
+      flowCors(req, res, (err?: unknown) => next(err && forVisitor(err, req)));
+    } catch (err) {
+      next(forVisitor(err, req));
+    }
+  });
   router.get('/flows/:flow', limit('descriptor'), (req, res) => {
     const { id, descriptor } = flowOf(req);
-    // `?locale=de-CH,de,en`: the widget's preferences (its attribute, then the browser's).
-    const asked = typeof req.query['locale'] === 'string' ? req.query['locale'] : '';
-    const wanted = asked
-      .split(',')
-      .slice(0, 10)
-      .map((tag) => tag.trim().slice(0, 35));
-    const offered = descriptor.locales as Locale[];
-    const locale = negotiate(wanted, offered, offered[0] ?? 'en');
+    const locale = localeOf(req, descriptor.locales as Locale[]);
     const body: FlowDescriptor = {
       ...descriptor,
       bot: { ...descriptor.bot, formToken: tokens.issue(id) },

@@ -19,7 +19,7 @@ export const de: Strings = {
   'field.login': 'Benutzername',
   'field.password': 'Passwort',
   'field.inviteCode': 'Einladungscode',
-  'hint.phone': 'Mit Ländervorwahl, z. B. +49 30 123456',
+  'hint.phone': 'Mit Ländervorwahl, z. B. {example}',
   'hint.domain': 'Zum Beispiel beispiel.de',
   'hint.inn': '10 Ziffern für Organisationen, 12 für Einzelunternehmer',
   'error.required': 'Bitte füllen Sie dieses Feld aus.',
@@ -58,8 +58,6 @@ export const de: Strings = {
   'form.consentRequired': 'Bitte stimmen Sie zu, um fortzufahren.',
   'done.title': 'Registrierung abgeschlossen',
   'done.body': 'Vielen Dank. Ihre Organisation wurde registriert.',
-  'done.queued':
-    'Vielen Dank. Wir haben Ihre Registrierung erhalten und schließen sie in Kürze ab.',
   'done.password':
     'Ihr generiertes Passwort (wird nur einmal angezeigt, bitte bewahren Sie es sicher auf):',
   'field.code': 'Bestätigungscode',
@@ -83,4 +81,20 @@ export const de: Strings = {
   'done.requested.title': 'Anfrage gesendet',
   'done.requested.body':
     'Vielen Dank. Unser Team meldet sich bei Ihnen, um Ihr Konto einzurichten.',
+  'error.too_short': 'Bitte mindestens {minLength} Zeichen verwenden.',
+  'error.common_password': 'Dieses Passwort ist zu verbreitet: Bitte wählen Sie ein anderes.',
+  'error.requiredChoice': 'Bitte wählen Sie eine Option.',
+  'problem.flow_not_found':
+    'Dieses Formular ist nicht eingerichtet: Der Betreiber der Website muss den Namen des Ablaufs prüfen.',
+  'problem.origin_not_allowed':
+    'Diese Website darf das Formular noch nicht verwenden: Der Betreiber muss sie in den Einstellungen des Formulars freigeben.',
+  'form.slow': 'Einen Moment noch…',
+  'form.signIn': 'Stattdessen anmelden',
+  'strength.weak': 'Stärke: schwach',
+  'strength.fair': 'Stärke: mittel',
+  'strength.strong': 'Stärke: stark',
+  'queued.title': 'Anfrage erhalten',
+  'queued.body':
+    'Wir schließen Ihre Registrierung in Kürze ab: Sie müssen das Formular nicht erneut senden. E-Mails zu Ihrem Konto gehen an {email}.',
+  'step.change': 'E-Mail-Adresse ändern',
 };

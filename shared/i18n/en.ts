@@ -18,7 +18,7 @@ export const en = {
   'field.login': 'Login',
   'field.password': 'Password',
   'field.inviteCode': 'Invite code',
-  'hint.phone': 'With country code, e.g. +44 20 7946 0958',
+  'hint.phone': 'With country code, e.g. {example}',
   'hint.domain': 'For example example.com',
   'hint.inn': '10 digits for an organisation, 12 for a sole trader',
   'error.required': 'Please fill in this field.',
@@ -54,7 +54,6 @@ export const en = {
   'form.consentRequired': 'Please accept to continue.',
   'done.title': 'Registration complete',
   'done.body': 'Thank you. Your organisation is registered.',
-  'done.queued': 'Thank you. We received your registration and will complete it shortly.',
   'done.password': 'Your generated password (shown once, keep it safe):',
   'field.code': 'Confirmation code',
   'form.choose': 'Choose…',
@@ -74,6 +73,21 @@ export const en = {
     'Your registration is waiting for approval. You will receive an e-mail when your account is activated.',
   'done.requested.title': 'Request sent',
   'done.requested.body': 'Thank you. Our team will be in touch to set up your account.',
+  'error.too_short': 'Use at least {minLength} characters.',
+  'error.common_password': 'This password is too common: choose another.',
+  'error.requiredChoice': 'Choose one.',
+  'problem.flow_not_found': 'This form is not set up: the site owner must check its flow name.',
+  'problem.origin_not_allowed':
+    'This website may not use this form yet: the site owner must allow it in the form’s settings.',
+  'form.slow': 'Still working…',
+  'form.signIn': 'Sign in instead',
+  'strength.weak': 'Strength: weak',
+  'strength.fair': 'Strength: fair',
+  'strength.strong': 'Strength: strong',
+  'queued.title': 'Request received',
+  'queued.body':
+    'We will finish your registration shortly: there is no need to send it again. Any e-mail about your account will go to {email}.',
+  'step.change': 'Change e-mail',
 } as const;
 
 export type StringKey = keyof typeof en;

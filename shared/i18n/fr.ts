@@ -19,7 +19,7 @@ export const fr: Strings = {
   'field.login': 'Identifiant',
   'field.password': 'Mot de passe',
   'field.inviteCode': 'Code d’invitation',
-  'hint.phone': 'Avec l’indicatif du pays, par exemple +33 1 23 45 67 89',
+  'hint.phone': 'Avec l’indicatif du pays, par exemple {example}',
   'hint.domain': 'Par exemple : exemple.fr',
   'hint.inn': '10 chiffres pour une organisation, 12 pour un entrepreneur individuel',
   'error.required': 'Veuillez remplir ce champ.',
@@ -55,7 +55,6 @@ export const fr: Strings = {
   'form.consentRequired': 'Veuillez donner votre accord pour continuer.',
   'done.title': 'Inscription terminée',
   'done.body': 'Merci. Votre organisation est inscrite.',
-  'done.queued': 'Merci. Nous avons bien reçu votre inscription et la finaliserons sous peu.',
   'done.password': 'Votre mot de passe généré (affiché une seule fois, conservez-le en lieu sûr) :',
   'field.code': 'Code de confirmation',
   'form.choose': 'Sélectionnez…',
@@ -76,4 +75,20 @@ export const fr: Strings = {
     'Votre inscription est en attente de validation. Vous recevrez un e-mail dès que votre compte sera activé.',
   'done.requested.title': 'Demande envoyée',
   'done.requested.body': 'Merci. Notre équipe vous contactera pour configurer votre compte.',
+  'error.too_short': 'Utilisez au moins {minLength} caractères.',
+  'error.common_password': 'Ce mot de passe est trop courant : choisissez-en un autre.',
+  'error.requiredChoice': 'Choisissez une option.',
+  'problem.flow_not_found':
+    'Ce formulaire n’est pas configuré : le propriétaire du site doit vérifier le nom du parcours.',
+  'problem.origin_not_allowed':
+    'Ce site ne peut pas encore utiliser ce formulaire : son propriétaire doit l’autoriser dans les réglages du formulaire.',
+  'form.slow': 'Toujours en cours…',
+  'form.signIn': 'Se connecter plutôt',
+  'strength.weak': 'Robustesse : faible',
+  'strength.fair': 'Robustesse : moyenne',
+  'strength.strong': 'Robustesse : élevée',
+  'queued.title': 'Demande reçue',
+  'queued.body':
+    'Nous finaliserons votre inscription sous peu : inutile de renvoyer le formulaire. Les e-mails concernant votre compte seront envoyés à {email}.',
+  'step.change': 'Modifier l’adresse e-mail',
 };

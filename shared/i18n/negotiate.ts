@@ -24,9 +24,12 @@ export function negotiate<T extends string>(
   return fallback;
 }
 
-/** Replaces `{name}` placeholders. */
-export function format(template: string, params: Record<string, string | number> = {}): string {
+/**
+ * Replaces `{name}` placeholders with `params`' own properties of that name: any object, so that
+ * a field descriptor fills its hint's and its errors' placeholders (`{example}`, `{minLength}`).
+ */
+export function format(template: string, params: object = {}): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) =>
-    Object.hasOwn(params, key) ? String(params[key]) : match,
+    Object.hasOwn(params, key) ? String((params as Record<string, unknown>)[key]) : match,
   );
 }

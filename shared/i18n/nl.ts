@@ -20,7 +20,7 @@ export const nl: Strings = {
   'field.password': 'Wachtwoord',
   'field.inviteCode': 'Uitnodigingscode',
   'field.code': 'Bevestigingscode',
-  'hint.phone': 'Met landcode, bijv. +31 20 123 4567',
+  'hint.phone': 'Met landcode, bijv. {example}',
   'hint.domain': 'Bijvoorbeeld voorbeeld.nl',
   'hint.inn': '10 cijfers voor een organisatie, 12 voor een eenmanszaak',
   'error.required': 'Vul dit veld in.',
@@ -60,7 +60,6 @@ export const nl: Strings = {
   'form.consentRequired': 'Ga akkoord om verder te gaan.',
   'done.title': 'Registratie voltooid',
   'done.body': 'Bedankt. Uw organisatie is geregistreerd.',
-  'done.queued': 'Bedankt. We hebben uw registratie ontvangen en ronden die zo snel mogelijk af.',
   'done.password': 'Uw gegenereerde wachtwoord (eenmalig getoond, bewaar het goed):',
   'done.requested.title': 'Aanvraag verstuurd',
   'done.requested.body': 'Bedankt. Ons team neemt contact met u op om uw account in te richten.',
@@ -78,4 +77,20 @@ export const nl: Strings = {
   'step.approval.title': 'Aanvraag ontvangen',
   'step.approval.body':
     'Uw registratie wacht op goedkeuring. U ontvangt een e-mail zodra uw account is geactiveerd.',
+  'error.too_short': 'Gebruik minstens {minLength} tekens.',
+  'error.common_password': 'Dit wachtwoord komt te vaak voor: kies een ander.',
+  'error.requiredChoice': 'Maak een keuze.',
+  'problem.flow_not_found':
+    'Dit formulier is niet ingesteld: de eigenaar van de site moet de naam van de flow controleren.',
+  'problem.origin_not_allowed':
+    'Deze website mag dit formulier nog niet gebruiken: de eigenaar van de site moet hem toestaan in de instellingen van het formulier.',
+  'form.slow': 'Nog even geduld…',
+  'form.signIn': 'Liever inloggen',
+  'strength.weak': 'Sterkte: zwak',
+  'strength.fair': 'Sterkte: redelijk',
+  'strength.strong': 'Sterkte: sterk',
+  'queued.title': 'Aanvraag ontvangen',
+  'queued.body':
+    'We ronden uw registratie binnenkort af: u hoeft het formulier niet opnieuw te versturen. E-mails over uw account gaan naar {email}.',
+  'step.change': 'E-mailadres wijzigen',
 };

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { RegistrationRequest } from '../../../shared/api.ts';
 import type { LoadedFlow } from '../../config/load.ts';
 import { HttpProblem, invalidFields } from '../../errors.ts';
-import type { Flow } from '../flows.ts';
+import { CAPTCHA_TIMEOUT_MS, type Flow } from '../flows.ts';
 
 const CAPTCHA_VERIFY_URLS = {
   turnstile: 'https://challenges.cloudflare.com/turnstile/v0/siteverify',
@@ -36,7 +36,7 @@ async function verifyCaptcha(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: form.toString(),
-      signal: AbortSignal.timeout(5_000),
+      signal: AbortSignal.timeout(CAPTCHA_TIMEOUT_MS),
     });
     const parsed = answer.safeParse(await res.body.json().catch(() => null));
     if (res.statusCode >= 500 || !parsed.success) return { verdict: 'unavailable', codes: [] };
