@@ -15,6 +15,7 @@ import { answerFor, describeError, failureProblem, outcomeOf, queuedAnswer } fro
 import type { StoredSubmission } from './register.ts';
 import type { RegistrationStatus } from '../../shared/api.ts';
 import type { ClaimedWork, Outcome, Store } from '../store/types.ts';
+import { leaseWorker } from '../store/lease-worker.ts';
 import { EVENT_OF_STATUS, webhooksFor, type EventFacts } from '../webhooks/events.ts';
 
 export interface OutboxOptions {
@@ -39,9 +40,6 @@ export function createOutboxWorker(deps: {
   const { store, flows, options } = deps;
   const log = deps.log.child({ component: 'outbox' });
   const leaseMs = Math.max(...[...flows.values()].map(leaseMsFor));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running = false;
-  let current: Promise<number> | undefined;
 
   /** The answer a client who retries with the same key gets, where none was given yet. */
   const firstAnswer = (work: ClaimedWork, answer: { status: number; body: unknown }) =>
@@ -145,51 +143,12 @@ export function createOutboxWorker(deps: {
     logFailure(rlog, flow, result.error, { retryLater: true }, submitted);
   }
 
-  /** One pass: claim what is due and attempt it. Resolves with how many were attempted. */
-  async function runOnce(): Promise<number> {
-    const claimed = await store.claimDue(Date.now(), options.batchSize, leaseMs);
-    let next = 0;
-    const lane = async () => {
-      while (next < claimed.length) {
-        const work = claimed[next++]!;
-        try {
-          await deliver(work);
-        } catch (err) {
-          // A bug or the store failing: the lease runs out and the work is tried again.
-          log.error({ err, registrationId: work.id }, 'outbox attempt crashed');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, lane));
-    return claimed.length;
-  }
-
-  function schedule(delay: number): void {
-    timer = setTimeout(() => {
-      current = runOnce()
-        .catch((err: unknown) => {
-          log.error({ err }, 'outbox pass failed');
-          return 0;
-        })
-        .then((count) => {
-          // A full batch means more may be due: go again at once.
-          if (running) schedule(count >= options.batchSize ? 0 : options.pollIntervalMs);
-          return count;
-        });
-    }, delay);
-    timer.unref();
-  }
-
-  return {
-    start() {
-      if (running) return;
-      running = true;
-      schedule(0);
-    },
-    async stop() {
-      running = false;
-      clearTimeout(timer);
-      await current;
-    },
-  };
+  return leaseWorker({
+    name: 'outbox',
+    log,
+    claim: (now, batchSize) => store.claimDue(now, batchSize, leaseMs),
+    handle: deliver,
+    describe: (work) => ({ registrationId: work.id }),
+    ...options,
+  });
 }

@@ -14,6 +14,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import type { Metrics } from '../metrics.ts';
 import { PACKAGE_VERSION } from '../paths.ts';
 import type { ClaimedWebhook, Store } from '../store/types.ts';
+import { leaseWorker } from '../store/lease-worker.ts';
 import type { WebhookEndpoint } from './events.ts';
 
 export type WebhookDeliveryOptions = LoadedConfig['webhookDelivery'];
@@ -75,9 +76,6 @@ export function createWebhookSender(deps: {
   };
   /** Longer than one attempt can take: a lease that runs out means its sender died. */
   const leaseMs = options.timeoutMs * 2 + 5_000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running = false;
-  let current: Promise<number> | undefined;
 
   async function send(hook: ClaimedWebhook, endpoint: WebhookEndpoint): Promise<Attempt> {
     const sentAt = new Date();
@@ -182,51 +180,21 @@ export function createWebhookSender(deps: {
     );
   }
 
-  async function runOnce(): Promise<number> {
-    const claimed = await store.claimWebhooks(Date.now(), options.batchSize, leaseMs);
-    let next = 0;
-    const lane = async () => {
-      while (next < claimed.length) {
-        const hook = claimed[next++]!;
-        try {
-          await deliver(hook);
-        } catch (err) {
-          // The store failing or a bug: the lease runs out and the delivery is tried again.
-          log.error({ err, webhookId: hook.id }, 'webhook attempt crashed');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, claimed.length) }, lane));
-    return claimed.length;
-  }
-
-  function schedule(delay: number): void {
-    timer = setTimeout(() => {
-      current = runOnce()
-        .catch((err: unknown) => {
-          log.error({ err }, 'webhook pass failed');
-          return 0;
-        })
-        .then((count) => {
-          // A full batch means more may be due: go again at once.
-          if (running) schedule(count >= options.batchSize ? 0 : options.pollIntervalMs);
-          return count;
-        });
-    }, delay);
-    timer.unref();
-  }
-
+  const worker = leaseWorker({
+    name: 'webhook',
+    log,
+    claim: (now, batchSize) => store.claimWebhooks(now, batchSize, leaseMs),
+    handle: deliver,
+    describe: (hook) => ({ webhookId: hook.id }),
+    ...options,
+  });
   return {
+    // Nothing to send to: no worker (and no polling of the journal).
     start() {
-      // Nothing to send to: no worker (and no polling of the journal).
-      if (running || endpoints.size === 0) return;
-      running = true;
-      schedule(0);
+      if (endpoints.size > 0) worker.start();
     },
     async stop() {
-      running = false;
-      clearTimeout(timer);
-      await current;
+      await worker.stop();
       await agent.close();
     },
   };
