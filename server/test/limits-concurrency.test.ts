@@ -4,30 +4,15 @@
  * (the simulator's record of what it received), not at the BFF: at most 5 codes reach Hectare
  * per code sent, at most one resend a minute, and one registration per Idempotency-Key.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { throwawaySchemas } from './postgres-schemas.ts';
 import { hectareFields, hectareFlow } from './contract/hectare.ts';
 import { nitroContract } from './contract/nitro.ts';
 import { nitroFields, startBff, type Bff, type FlowDocument } from './harness.ts';
 
-const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PARALLEL = 30;
-const schemas: string[] = [];
 
-afterAll(async () => {
-  if (!schemas.length) return;
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
-
-function postgresUrl(): string {
-  const schema = `limits_${randomBytes(4).toString('hex')}`;
-  schemas.push(schema);
-  return `${POSTGRES_URL}?schema=${schema}`;
-}
+const postgresUrl = throwawaySchemas('limits');
 
 const flows = (): FlowDocument[] => [hectareFlow('hectare'), nitroContract.flow('nitro')];
 

@@ -5,29 +5,14 @@
  * answered 204 twice would have been sent twice: each `webhook-id` is delivered exactly once,
  * and every retry of it carried the same id.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { throwawaySchemas } from './postgres-schemas.ts';
 import { nitroContract } from './contract/nitro.ts';
 import { startBff, type Bff, type FlowDocument } from './harness.ts';
 
-const POSTGRES_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REGISTRATIONS = 20;
-const schemas: string[] = [];
 
-afterAll(async () => {
-  if (!schemas.length) return;
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-});
-
-function postgresUrl(): string {
-  const schema = `hooks_${randomBytes(4).toString('hex')}`;
-  schemas.push(schema);
-  return `${POSTGRES_URL}?schema=${schema}`;
-}
+const postgresUrl = throwawaySchemas('hooks');
 
 const delivery = { pollIntervalMs: 20, baseDelayMs: 50, maxDelayMs: 300, timeoutMs: 300 };
 const flows = (): FlowDocument[] => [nitroContract.flow('nitro')];
