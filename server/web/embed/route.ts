@@ -71,11 +71,7 @@ export function embedRoute(): (req: Request, res: Response, flow: Flow) => Promi
       snippet.catch(() => made.delete(key));
     }
     const { html, etag } = await snippet;
-    res.set({ 'cache-control': CACHE_CONTROL, etag });
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
-    res.type('html').send(html);
+    // Express's send() answers 304 itself when If-None-Match holds this ETag.
+    res.set({ 'cache-control': CACHE_CONTROL, etag }).type('html').send(html);
   };
 }
