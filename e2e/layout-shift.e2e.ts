@@ -154,3 +154,13 @@ test.describe('the snippet before its script', () => {
     ).toBeEnabled();
   });
 });
+
+test('the demo page shows and copies each flow’s embed code', async ({ page }) => {
+  await page.goto(`${BFF_URL}/?theme=dark`);
+  const section = page.locator('section', { has: page.locator('#h-hectare') });
+  await section.getByRole('button', { name: 'Copy embed code' }).click();
+  const code = section.locator('.embed-code');
+  await expect(code).toBeVisible();
+  await expect(code).toContainText('<org-signup flow="hectare" locale="en" theme="dark">');
+  await expect(code).toContainText(`integrity="sha384-`);
+});
