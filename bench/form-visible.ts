@@ -64,8 +64,8 @@ export async function formVisible(
   if (!res.ok) throw new Error(`embed.html: HTTP ${res.status}`);
   // Served by this page's server like the other pages' scripts; the descriptor from the BFF.
   const snippet = (await res.text())
-    .replace(`${bffUrl}/widget/org-signup.js`, '/org-signup.js')
-    .replace(`${bffUrl}/widget/org-signup.css`, '/org-signup.css')
+    .replace(/"[^"]*\/widget\/org-signup\.js[^"]*"/, '"/org-signup.js"')
+    .replace(/"[^"]*\/widget\/org-signup\.css[^"]*"/, '"/org-signup.css"')
     .replace('<org-signup ', `<org-signup endpoint="${bffUrl}" `);
   const page = (body: string) =>
     `<!doctype html><meta charset=utf-8><title>form visible</title>${WATCH}<h1>A merchant</h1>${body}<p>Text below.</p>`;

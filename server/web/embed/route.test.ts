@@ -30,13 +30,17 @@ describe('GET /v1/flows/:flow/embed.html', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     const sri = readFileSync(join(WIDGET_DIR, 'org-signup.js.sri'), 'utf8').trim();
+    // Versioned URLs: a day-old cached file would fail the integrity check.
+    const release = /org-signup\.js\?v=([\w-]{12})"/.exec(res.text)?.[1];
     expect(res.text).toContain(
-      `<script type="module" src="${bff.url}/widget/org-signup.js" integrity="${sri}" crossorigin="anonymous"></script>`,
+      `<script type="module" src="${bff.url}/widget/org-signup.js?v=${release}" integrity="${sri}" crossorigin="anonymous"></script>`,
     );
     expect(res.text).toContain(
       '<org-signup flow="nitro" locale="ru" theme="dark"><template shadowrootmode="open">',
     );
-    expect(res.text).toContain(`<link rel="stylesheet" href="${bff.url}/widget/org-signup.css">`);
+    expect(res.text).toContain(
+      `<link rel="stylesheet" href="${bff.url}/widget/org-signup.css?v=${release}">`,
+    );
     // The form, in Russian, with every visible field by its canonical name and a label for it.
     for (const name of ['email', 'name', 'phone', 'organisationName', 'domain']) {
       expect(res.text).toMatch(new RegExp(`<label part="label" for="f-${name}">`));

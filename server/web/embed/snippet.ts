@@ -88,8 +88,12 @@ export async function renderSnippet(
 ): Promise<Snippet> {
   const at = escapeAttr(bff);
   const flow = escapeAttr(descriptor.id);
-  const html = `<script type="module" src="${at}/widget/org-signup.js" integrity="${integrity()}" crossorigin="anonymous"></script>
-<org-signup flow="${flow}" locale="${escapeAttr(descriptor.locale)}" theme="${theme}"><template shadowrootmode="open"><link rel="stylesheet" href="${at}/widget/org-signup.css">${await formHtml(descriptor, descriptor.id)}<script type="application/json">${jsonData(descriptor)}</script></template></org-signup>
+  const sri = integrity();
+  // The files' URLs name the release: the BFF's own are cached for a day and change with each
+  // deploy, and a cached older file would fail this integrity check (or miss these styles).
+  const release = createHash('sha256').update(sri).digest('base64url').slice(0, 12);
+  const html = `<script type="module" src="${at}/widget/org-signup.js?v=${release}" integrity="${sri}" crossorigin="anonymous"></script>
+<org-signup flow="${flow}" locale="${escapeAttr(descriptor.locale)}" theme="${theme}"><template shadowrootmode="open"><link rel="stylesheet" href="${at}/widget/org-signup.css?v=${release}">${await formHtml(descriptor, descriptor.id)}<script type="application/json">${jsonData(descriptor)}</script></template></org-signup>
 `;
   const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 32)}"`;
   return { html, etag };
