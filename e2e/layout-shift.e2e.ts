@@ -164,3 +164,25 @@ test('the demo page shows and copies each flow’s embed code', async ({ page })
   await expect(code).toContainText('<org-signup flow="hectare" locale="en" theme="dark">');
   await expect(code).toContainText(`integrity="sha384-`);
 });
+
+test('the plain tag reserves the height its flow had, until the form renders', async ({ page }) => {
+  let delay = 0;
+  await page.addInitScript(observe);
+  await delayDescriptor(page, () => delay);
+  const url = layoutUrl('plain', 'cloudsuite', 'en', 'light');
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { ready: boolean }).ready);
+  const widget = page.locator('org-signup');
+  const height = await widget.evaluate((el) => el.getBoundingClientRect().height);
+  expect(await page.evaluate(() => localStorage.getItem('org-signup:cloudsuite'))).toBe(
+    `${height}px`,
+  );
+  // Loaded again with a slow descriptor: the element is as tall as the form before it renders.
+  delay = 1_500;
+  await page.goto(url);
+  await page.waitForFunction(() => customElements.get('org-signup'));
+  expect(await widget.evaluate((el) => el.getBoundingClientRect().height)).toBe(height);
+  await expect(widget.getByRole('button', { name: 'Register' })).toHaveCount(0);
+  await page.waitForFunction(() => (window as unknown as { ready: boolean }).ready);
+  expect(await widget.evaluate((el) => el.style.minHeight)).toBe('');
+});

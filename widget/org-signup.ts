@@ -93,6 +93,8 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
   readonly #steps = new FollowUpSteps(this, this.#loader);
   /** The form's height is recorded (widget/org-signup.ts `updated`). */
   #measured = false;
+  /** The min-height reserved from the last load, until the form renders. */
+  #reserved?: string;
   /** The id of the server-rendered control that had the focus when this element took over. */
   #focused?: string;
 
@@ -124,10 +126,11 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
       // Lit would render before the server's markup, not instead of it.
       root!.replaceChildren();
     } else {
-      // The plain tag: the height this flow's form had last time, reserved until it renders.
+      // The plain tag: the height this flow's form had last time, reserved until it renders
+      // (not over a height the page set on the element itself).
       try {
-        this.style.minHeight =
-          (localStorage[`org-signup:${this.flow}`] as string | undefined) ?? '';
+        const height = localStorage[`org-signup:${this.flow}`] as string | undefined;
+        if (height && !this.style.minHeight) this.style.minHeight = this.#reserved = height;
       } catch {
         // No storage (a sandboxed frame, blocked cookies): nothing reserved.
       }
@@ -139,7 +142,7 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
     // The form's first render: its height for the next load; the reservation is no longer needed.
     if (this.#loader.descriptor && !this.#measured) {
       this.#measured = true;
-      this.style.minHeight = '';
+      if (this.#reserved) this.style.minHeight = '';
       if (this.#focused) this.renderRoot.querySelector<HTMLElement>(`#${this.#focused}`)?.focus();
       try {
         localStorage[`org-signup:${this.flow}`] = `${this.offsetHeight}px`;
