@@ -65,7 +65,11 @@ ${widget}
 
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://x');
-  if (url.pathname === '/layout.html') return layoutPage(url, res);
+  if (url.pathname === '/layout.html') {
+    return layoutPage(url, res).catch((err: unknown) => {
+      res.writeHead(502).end(String(err));
+    });
+  }
   const path = normalize(url.pathname).replace(/^(\.\.[/\\])+/, '');
   const file = fileOf(path);
   try {

@@ -120,7 +120,9 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
     const data = root?.querySelector('script');
     if (data) {
       this.#loader.descriptor = JSON.parse(data.text) as FlowDescriptor;
-      this.#form.prefill(Object.fromEntries(new FormData(root!.querySelector('form')!)) as never);
+      this.#form.prefill(
+        Object.fromEntries(new FormData(root!.querySelector('form')!)) as Record<string, string>,
+      );
       // The control being typed in gets the focus back once rendered again (see `updated`).
       this.#focused = root!.activeElement?.id;
       // Lit would render before the server's markup, not instead of it.

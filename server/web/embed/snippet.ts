@@ -34,16 +34,13 @@ let formModule: Promise<FormTemplateModule> | undefined;
 const notBuilt = () =>
   new HttpProblem(503, 'internal_error', 'The widget is not built: run `npm run build`.');
 
-async function formTemplateModule(): Promise<FormTemplateModule> {
-  formModule ??= import(pathToFileURL(join(ROOT, 'dist/embed/form-template.js')).href).catch(
-    (err: unknown) => {
-      formModule = undefined;
-      throw err;
-    },
-  ) as Promise<FormTemplateModule>;
-  return formModule.catch(() => {
+function formTemplateModule(): Promise<FormTemplateModule> {
+  const file = pathToFileURL(join(ROOT, 'dist/embed/form-template.js')).href;
+  formModule ??= (import(file) as Promise<FormTemplateModule>).catch(() => {
+    formModule = undefined; // built later: tried again on the next request
     throw notBuilt();
   });
+  return formModule;
 }
 
 function integrity(): string {
