@@ -161,7 +161,9 @@ test('the demo page shows and copies each flow’s embed code', async ({ page })
   await section.getByRole('button', { name: 'Copy embed code' }).click();
   const code = section.locator('.embed-code');
   await expect(code).toBeVisible();
-  await expect(code).toContainText('<org-signup flow="hectare" locale="en" theme="dark">');
+  // With the optional fields the demo's element shows.
+  await expect(code).toContainText('<org-signup flow="hectare" locale="en" theme="dark" fields="');
+  await expect(code).toContainText('name="companyNumber"');
   await expect(code).toContainText(`integrity="sha384-`);
 });
 

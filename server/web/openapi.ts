@@ -206,6 +206,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
               in: 'query',
               schema: { type: 'string', enum: ['light', 'dark', 'auto'] },
             },
+            {
+              name: 'fields',
+              in: 'query',
+              schema: { type: 'string' },
+              description:
+                "The flow's optional fields to show, comma-separated (the element's fields attribute)",
+            },
             { name: 'If-None-Match', in: 'header', schema: { type: 'string' } },
           ],
           responses: {

@@ -14,6 +14,8 @@ import { SignupForm } from '../../../widget/signup-form.ts';
 export interface FormAttributes {
   flow: string;
   locale: string;
+  /** The `fields` attribute: optional fields to show. */
+  fields: string;
 }
 
 export function formTemplate(

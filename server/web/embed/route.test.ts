@@ -84,6 +84,20 @@ describe('GET /v1/flows/:flow/embed.html', () => {
     expect((await embed('?locale=ru-RU')).text).toContain('locale="ru"');
   });
 
+  it('shows the optional fields asked for, as the fields attribute does', async () => {
+    const plain = await embed('', {}, 'hectare');
+    expect(plain.text).not.toContain('name="companyNumber"');
+    const res = await embed('?fields=companyNumber', {}, 'hectare');
+    expect(res.text).toContain(
+      '<org-signup flow="hectare" locale="en" theme="light" fields="companyNumber">',
+    );
+    expect(res.text).toMatch(/<input [^>]*name="companyNumber"/);
+    expect(res.headers['etag']).not.toBe(plain.headers['etag']);
+    for (const query of ['?fields=email', '?fields=bogus', '?fields=companyNumber,x']) {
+      expect((await embed(query, {}, 'hectare')).status, query).toBe(400);
+    }
+  });
+
   it('refuses an unknown flow (404), a locale or theme it has not (400)', async () => {
     expect((await embed('', {}, 'nope')).status).toBe(404);
     for (const query of ['?locale=xx', '?theme=pink', '?theme=light&theme=dark', '?locale=']) {

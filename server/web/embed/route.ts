@@ -1,5 +1,5 @@
 /**
- * `GET /v1/flows/:flow/embed.html?locale=…&theme=…`: the flow's embed snippet
+ * `GET /v1/flows/:flow/embed.html?locale=…&theme=…&fields=…`: the flow's embed snippet
  * (server/web/embed/snippet.ts). The same for every visitor, so cacheable: an ETag (a hash of
  * the fragment, which changes with the flow's fields, the texts, the theme and the widget
  * release) answered with 304, and a short max-age so that a change shows within minutes.
@@ -47,14 +47,33 @@ function themeOf(req: Request): Theme {
   return asked as Theme;
 }
 
+/** `?fields=`: the flow's optional fields to show, as the element's `fields` attribute takes. */
+function fieldsOf(req: Request, flow: Flow): string {
+  const asked = (queryValue(req, 'fields') ?? '').split(',').filter(Boolean);
+  const optional: string[] = flow.descriptor.fields.filter((f) => !f.required).map((f) => f.name);
+  const unknown = asked.filter((name) => !optional.includes(name));
+  if (unknown.length) {
+    throw new HttpProblem(
+      400,
+      'bad_request',
+      `fields takes the flow's optional fields (${optional.join(', ') || 'none'}), not ${unknown.join(', ')}.`.slice(
+        0,
+        300,
+      ),
+    );
+  }
+  // In the flow's order, once each: one spelling, one snippet.
+  return optional.filter((name) => asked.includes(name)).join(',');
+}
+
 /** The handler, with its snippets memoized per (BFF address, flow, locale, theme). */
 export function embedRoute(): (req: Request, res: Response, flow: Flow) => Promise<void> {
   const made = new Map<string, Promise<Snippet>>();
   return async (req, res, flow) => {
-    const [locale, theme] = [localeOf(req, flow), themeOf(req)];
+    const [locale, theme, fields] = [localeOf(req, flow), themeOf(req), fieldsOf(req, flow)];
     // The address the snippet was asked at: where its script and stylesheet come from.
     const bff = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    const key = [bff, flow.id, locale, theme].join(' ');
+    const key = [bff, flow.id, locale, theme, fields].join(' ');
     let snippet = made.get(key);
     if (!snippet) {
       // No form token: the snippet is shared; the element loads its own descriptor for one.
@@ -64,7 +83,7 @@ export function embedRoute(): (req: Request, res: Response, flow: Flow) => Promi
         locale,
         strings: LOCALES[locale],
       };
-      snippet = renderSnippet(descriptor, theme, bff);
+      snippet = renderSnippet(descriptor, { theme, fields }, bff);
       // The Host header is the client's to choose: a bounded memo, not one entry per spelling.
       if (made.size >= MEMO_LIMIT) made.clear();
       made.set(key, snippet);

@@ -67,10 +67,11 @@ const LIT_MARKERS = /<!--\/?lit-(?:part|node)[^>]*-->|<\?lit\$\d+\$>/g;
  * The server-rendered form. Its submit button is disabled until the element takes over: before
  * that, Enter or a click would send the fields (a password among them) to the host page's URL.
  */
-async function formHtml(descriptor: FlowDescriptor, flow: string): Promise<string> {
+async function formHtml(descriptor: FlowDescriptor, fields: string): Promise<string> {
   const { formTemplate } = await formTemplateModule();
+  const attributes = { flow: descriptor.id, locale: descriptor.locale, fields };
   return (
-    collectResultSync(render(formTemplate(descriptor, { flow, locale: descriptor.locale })))
+    collectResultSync(render(formTemplate(descriptor, attributes)))
       .replace(LIT_MARKERS, '')
       // SSR writes the `.checked=${false}` property as an attribute, which would tick the box.
       .replaceAll(' checked="false"', '')
@@ -78,9 +79,16 @@ async function formHtml(descriptor: FlowDescriptor, flow: string): Promise<strin
   );
 }
 
+/** The element's attributes besides `flow` and `locale` (the descriptor's). */
+export interface SnippetOptions {
+  theme: Theme;
+  /** Optional fields to show, comma-separated (the `fields` attribute); '' for none. */
+  fields: string;
+}
+
 export async function renderSnippet(
   descriptor: FlowDescriptor,
-  theme: Theme,
+  { theme, fields }: SnippetOptions,
   bff: string,
 ): Promise<Snippet> {
   const at = escapeAttr(bff);
@@ -90,7 +98,7 @@ export async function renderSnippet(
   // deploy, and a cached older file would fail this integrity check (or miss these styles).
   const release = createHash('sha256').update(sri).digest('base64url').slice(0, 12);
   const html = `<script type="module" src="${at}/widget/org-signup.js?v=${release}" integrity="${sri}" crossorigin="anonymous"></script>
-<org-signup flow="${flow}" locale="${escapeAttr(descriptor.locale)}" theme="${theme}"><template shadowrootmode="open"><link rel="stylesheet" href="${at}/widget/org-signup.css?v=${release}">${await formHtml(descriptor, descriptor.id)}<script type="application/json">${jsonData(descriptor)}</script></template></org-signup>
+<org-signup flow="${flow}" locale="${escapeAttr(descriptor.locale)}" theme="${theme}"${fields ? ` fields="${escapeAttr(fields)}"` : ''}><template shadowrootmode="open"><link rel="stylesheet" href="${at}/widget/org-signup.css?v=${release}">${await formHtml(descriptor, fields)}<script type="application/json">${jsonData(descriptor)}</script></template></org-signup>
 `;
   const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 32)}"`;
   return { html, etag };

@@ -11,6 +11,8 @@ for (const button of document.querySelectorAll('button.copy-embed')) {
   button.addEventListener('click', async () => {
     const query = new URLSearchParams();
     for (const key of ['locale', 'theme']) if (params.get(key)) query.set(key, params.get(key));
+    // The optional fields this page's element shows.
+    if (button.dataset.fields) query.set('fields', button.dataset.fields);
     const res = await fetch(
       `/v1/flows/${encodeURIComponent(button.dataset.flow)}/embed.html?${query}`,
     );
