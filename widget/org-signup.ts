@@ -91,7 +91,7 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
   readonly #form = new SignupForm(this, this.#loader, (response) => this.#steps.show(response));
   /** What follows a successful registration. */
   readonly #steps = new FollowUpSteps(this, this.#loader);
-  /** The form's height is recorded (widget/org-signup.ts `updated`). */
+  /** The form has rendered once: its height is recorded, any reservation lifted. */
   #measured = false;
   /** The min-height reserved from the last load, until the form renders. */
   #reserved?: string;
@@ -110,10 +110,10 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
   }
 
   /**
-   * The embed snippet's form, server-rendered as a declarative shadow root, which attachShadow()
-   * empties: its descriptor and what was typed into it before this script ran are taken first,
-   * so the first render (in this task, before any paint) is the same form with the same values.
-   * A fresh descriptor, with its form token, loads behind it.
+   * The embed snippet's form, server-rendered as a declarative shadow root: its descriptor and
+   * what was typed into it before this script ran are taken, then its markup is cleared, so the
+   * first render (in this task, before any paint) is the same form with the same values. A fresh
+   * descriptor, with its form token, loads behind it.
    */
   protected override createRenderRoot(): HTMLElement | DocumentFragment {
     const root = this.shadowRoot;
@@ -125,7 +125,7 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
       );
       // The control being typed in gets the focus back once rendered again (see `updated`).
       this.#focused = root!.activeElement?.id;
-      // Lit would render before the server's markup, not instead of it.
+      // Lit reuses an existing shadow root and would render before its markup, not instead.
       root!.replaceChildren();
     } else {
       // The plain tag: the height this flow's form had last time, reserved until it renders
