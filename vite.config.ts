@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { transform } from 'esbuild';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { COMPILE_HINT } from './scripts/compile-hint.ts';
 import { minifyTemplates } from './scripts/widget-vite.ts';
@@ -30,11 +31,27 @@ function integrityFile(): Plugin {
   };
 }
 
+/**
+ * The element's stylesheet as a file too (org-signup.css): the embed snippet's server-rendered
+ * form links it, so it is styled before the script runs, by the rules the element then adopts.
+ */
+function stylesheetFile(): Plugin {
+  return {
+    name: 'org-signup-stylesheet',
+    apply: 'build',
+    async generateBundle() {
+      const css = readFileSync(new URL('widget/styles.css', import.meta.url), 'utf8');
+      const { code } = await transform(css, { loader: 'css', minify: true });
+      this.emitFile({ type: 'asset', fileName: 'org-signup.css', source: code });
+    },
+  };
+}
+
 export default defineConfig(({ command }) => ({
   publicDir: false,
   // The CDN file runs only in a browser; the tests run the sources in Node too (widget/env.d.ts).
   define: { __BROWSER_ONLY__: JSON.stringify(command === 'build') },
-  plugins: [minifyTemplates(), integrityFile()],
+  plugins: [minifyTemplates(), integrityFile(), stylesheetFile()],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,

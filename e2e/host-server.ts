@@ -26,8 +26,51 @@ function fileOf(path: string): string {
   return join(here('./host/'), path === '/' ? 'merchant.html' : path);
 }
 
+/**
+ * `/layout.html?flow=…&locale=…&theme=…&embed=snippet|plain`: a merchant page with text above
+ * and below the widget, embedding it by the BFF's snippet (fetched server-side, as a CMS or a
+ * server-rendered page includes it) or by the plain tag. Its CSP allows scripts and styles from
+ * the BFF only: no 'unsafe-inline' (e2e/layout-shift.e2e.ts).
+ */
+async function layoutPage(url: URL, res: ServerResponse): Promise<void> {
+  const q = url.searchParams;
+  const [flow, locale, theme] = ['flow', 'locale', 'theme'].map((k) => q.get(k) ?? '') as [
+    string,
+    string,
+    string,
+  ];
+  const query = new URLSearchParams({ locale, theme });
+  const widget =
+    q.get('embed') === 'snippet'
+      ? await (
+          await fetch(`${bff}/v1/flows/${encodeURIComponent(flow)}/embed.html?${query}`)
+        ).text()
+      : `<script type="module" src="${bff}/widget/org-signup.js"></script>
+<org-signup flow="${encodeURIComponent(flow)}" locale="${locale}" theme="${theme}"></org-signup>`;
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; script-src ${bff}; style-src ${bff}; connect-src ${bff}`,
+  });
+  res.end(`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A merchant's page, text below the widget</title></head>
+<body>
+<h1>Acme Wholesale: open a business account</h1>
+<p>Fill in the form to open an account. It takes a minute.</p>
+${widget}
+<p id="below">Text below the widget: our terms, our phone number, what happens next. ${'Words that move when the widget grows. '.repeat(20)}</p>
+</body>
+</html>`);
+}
+
 async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^(\.\.[/\\])+/, '');
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/layout.html') {
+    return layoutPage(url, res).catch((err: unknown) => {
+      res.writeHead(502).end(String(err));
+    });
+  }
+  const path = normalize(url.pathname).replace(/^(\.\.[/\\])+/, '');
   const file = fileOf(path);
   try {
     const body = (await readFile(file, 'utf8')).replaceAll('{{BFF}}', bff);

@@ -2,6 +2,7 @@
 import { earlyFor } from './early-load.ts';
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
+import type { FlowDescriptor } from '../shared/api.ts';
 import type { Strings } from '../shared/i18n/en.ts';
 import type { OrgSignupEventMap } from './events.ts';
 import { FlowLoader } from './flow-loader.ts';
@@ -90,6 +91,12 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
   readonly #form = new SignupForm(this, this.#loader, (response) => this.#steps.show(response));
   /** What follows a successful registration. */
   readonly #steps = new FollowUpSteps(this, this.#loader);
+  /** The form has rendered once: its height is recorded, any reservation lifted. */
+  #measured = false;
+  /** The min-height reserved from the last load, until the form renders. */
+  #reserved?: string;
+  /** The id of the server-rendered control that had the focus when this element took over. */
+  #focused?: string;
 
   /**
    * The first render waits a moment for a descriptor already on its way (widget/early-load.ts),
@@ -98,8 +105,53 @@ export class OrgSignup extends LitElement implements OrgSignupHost {
    * "Loading…" after that moment, as before.
    */
   protected override async scheduleUpdate(): Promise<unknown> {
-    if (!this.hasUpdated) await earlyFor(this)?.settled;
+    if (!this.hasUpdated && !this.#loader.descriptor) await earlyFor(this)?.settled;
     return super.scheduleUpdate();
+  }
+
+  /**
+   * The embed snippet's form, server-rendered as a declarative shadow root: its descriptor and
+   * what was typed into it before this script ran are taken, then its markup is cleared, so the
+   * first render (in this task, before any paint) is the same form with the same values. A fresh
+   * descriptor, with its form token, loads behind it.
+   */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const root = this.shadowRoot;
+    const data = root?.querySelector('script');
+    if (data) {
+      this.#loader.descriptor = JSON.parse(data.text) as FlowDescriptor;
+      this.#form.prefill(
+        Object.fromEntries(new FormData(root!.querySelector('form')!)) as Record<string, string>,
+      );
+      // The control being typed in gets the focus back once rendered again (see `updated`).
+      this.#focused = root!.activeElement?.id;
+      // Lit reuses an existing shadow root and would render before its markup, not instead.
+      root!.replaceChildren();
+    } else {
+      // The plain tag: the height this flow's form had last time, reserved until it renders
+      // (not over a height the page set on the element itself).
+      try {
+        const height = localStorage[`org-signup:${this.flow}`] as string | undefined;
+        if (height && !this.style.minHeight) this.style.minHeight = this.#reserved = height;
+      } catch {
+        // No storage (a sandboxed frame, blocked cookies): nothing reserved.
+      }
+    }
+    return super.createRenderRoot();
+  }
+
+  override updated(): void {
+    // The form's first render: its height for the next load; the reservation is no longer needed.
+    if (this.#loader.descriptor && !this.#measured) {
+      this.#measured = true;
+      if (this.#reserved) this.style.minHeight = '';
+      if (this.#focused) this.renderRoot.querySelector<HTMLElement>(`#${this.#focused}`)?.focus();
+      try {
+        localStorage[`org-signup:${this.flow}`] = `${this.offsetHeight}px`;
+      } catch {
+        // As above.
+      }
+    }
   }
 
   override willUpdate(changed: PropertyValues<this>): void {

@@ -64,6 +64,10 @@ describe('the compiled server (dist/server, plain node)', () => {
     expect(ready, output.join('')).toBe(true);
     const descriptor = await fetch(`http://127.0.0.1:${port}/v1/flows/nitro`);
     expect(descriptor.status).toBe(200);
+    // The embed snippet, server-rendered by the compiled server with the built form template.
+    const snippet = await fetch(`http://127.0.0.1:${port}/v1/flows/nitro/embed.html`);
+    expect(snippet.status).toBe(200);
+    expect(await snippet.text()).toMatch(/<template shadowrootmode="open">.*name="email"/s);
     expect(output.join('')).toContain('set ORG_SIGNUP_METRICS_TOKEN');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

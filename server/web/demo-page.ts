@@ -52,6 +52,9 @@ export function renderDemoPage(config: LoadedConfig, origin: string): string {
       return `<section aria-labelledby="h-${escapeHtml(flow.id)}">
   <h2 id="h-${escapeHtml(flow.id)}">${escapeHtml(PROVIDER_NAMES[flow.provider])} <small>flow "${escapeHtml(flow.id)}", ${where}</small></h2>
   <pre><code>&lt;org-signup ${escapeHtml(attributes)}&gt;&lt;/org-signup&gt;</code></pre>
+  <p><button type="button" class="copy-embed" data-flow="${escapeHtml(flow.id)}" data-fields="${escapeHtml(optional.join(','))}">Copy embed code</button>
+  (the form pre-rendered, for a server-rendered page or a CMS: <a href="/v1/flows/${escapeHtml(flow.id)}/embed.html">/v1/flows/${escapeHtml(flow.id)}/embed.html</a>)</p>
+  <pre class="embed-code" hidden><code></code></pre>
   <org-signup ${attributes}></org-signup>
 </section>`;
     })

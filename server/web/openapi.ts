@@ -189,6 +189,42 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { '204': { description: 'Allowed' }, ...problems(403) },
         },
       },
+      '/v1/flows/{flow}/embed.html': {
+        get: {
+          summary:
+            'The embed snippet: the script tag with its integrity hash and the form pre-rendered (declarative shadow DOM)',
+          parameters: [
+            flowParam,
+            {
+              name: 'locale',
+              in: 'query',
+              schema: { type: 'string' },
+              description: "One of the flow's locales (default: its first)",
+            },
+            {
+              name: 'theme',
+              in: 'query',
+              schema: { type: 'string', enum: ['light', 'dark', 'auto'] },
+            },
+            {
+              name: 'fields',
+              in: 'query',
+              schema: { type: 'string' },
+              description:
+                "The flow's optional fields to show, comma-separated (the element's fields attribute)",
+            },
+            { name: 'If-None-Match', in: 'header', schema: { type: 'string' } },
+          ],
+          responses: {
+            '200': {
+              description: 'An HTML fragment, with an ETag and a short max-age',
+              content: { 'text/html': { schema: { type: 'string' } } },
+            },
+            '304': { description: 'Not modified (the ETag matches)' },
+            ...problems(400, 403, 404, 429),
+          },
+        },
+      },
       '/v1/flows/{flow}/registrations': {
         post: {
           summary: 'Register',

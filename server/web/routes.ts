@@ -5,6 +5,7 @@ import { LOCALES, LOCALE_IDS, type Locale, type StringKey } from '../../shared/i
 import { negotiate } from '../../shared/i18n/negotiate.ts';
 import type { FormTokens } from '../registration/guards/bot-protection.ts';
 import { HttpProblem } from '../errors.ts';
+import { embedRoute } from './embed/route.ts';
 import { applyCors, readableRefusal } from './cors.ts';
 import type { Flow } from '../registration/flows.ts';
 import type { RateLimitedRoute } from '../config/schema.ts';
@@ -114,6 +115,13 @@ export function apiRouter({ flows, registrations, followUps, limits, tokens }: D
     // Not cached: each form gets its own token, timed from now.
     res.set('cache-control', 'no-store').json(body);
   });
+
+  // The embed snippet: origin-checked like the descriptor (a partner's server sends no Origin).
+  const embed = embedRoute();
+  router.all('/flows/:flow/embed.html', flowCors);
+  router.get('/flows/:flow/embed.html', limit('descriptor'), (req, res) =>
+    embed(req, res, flowOf(req)),
+  );
 
   router.all('/flows/:flow/registrations', flowCors);
   router.post('/flows/:flow/registrations', limit('registration'), jsonBody, async (req, res) => {

@@ -5,6 +5,29 @@ for (const el of document.querySelectorAll('org-signup')) {
   if (params.get('locale')) el.setAttribute('locale', params.get('locale'));
   if (params.get('theme')) el.setAttribute('theme', params.get('theme'));
 }
+// "Copy embed code": the flow's snippet (GET /v1/flows/:flow/embed.html) in this page's locale
+// and theme, shown as text under the button and copied to the clipboard where allowed.
+for (const button of document.querySelectorAll('button.copy-embed')) {
+  button.addEventListener('click', async () => {
+    const query = new URLSearchParams();
+    for (const key of ['locale', 'theme']) if (params.get(key)) query.set(key, params.get(key));
+    // The optional fields this page's element shows.
+    if (button.dataset.fields) query.set('fields', button.dataset.fields);
+    const res = await fetch(
+      `/v1/flows/${encodeURIComponent(button.dataset.flow)}/embed.html?${query}`,
+    );
+    const code = button.closest('section').querySelector('.embed-code');
+    code.firstElementChild.textContent = res.ok ? await res.text() : `HTTP ${res.status}`;
+    code.hidden = false;
+    try {
+      await navigator.clipboard.writeText(code.textContent);
+      button.textContent = 'Copied: paste it where the form goes';
+    } catch {
+      button.textContent = 'Select the code below to copy it';
+    }
+  });
+}
+
 const list = document.getElementById('events');
 for (const type of [
   'org-signup-ready',
