@@ -16,6 +16,7 @@ export const FIELD_ERROR_CODES = [
   'invalid_code',
   'too_short',
   'common_password',
+  'company_inactive',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 

@@ -97,4 +97,9 @@ export const de: Strings = {
   'queued.body':
     'Wir schließen Ihre Registrierung in Kürze ab: Sie müssen das Formular nicht erneut senden. E-Mails zu Ihrem Konto gehen an {email}.',
   'step.change': 'E-Mail-Adresse ändern',
+  'error.company_inactive':
+    'Dieses Unternehmen ist liquidiert oder aufgelöst: Es kann sich nicht registrieren.',
+  'lookup.found': 'Gefunden: {name}',
+  'lookup.notFound': 'Nicht im Register gefunden: Bitte geben Sie die Angaben selbst ein.',
+  'form.didYouMean': 'Meinten Sie {domain}?',
 };

@@ -88,6 +88,10 @@ export const en = {
   'queued.body':
     'We will finish your registration shortly: there is no need to send it again. Any e-mail about your account will go to {email}.',
   'step.change': 'Change e-mail',
+  'error.company_inactive': 'This company is liquidated or dissolved: it cannot register.',
+  'lookup.found': 'Found: {name}',
+  'lookup.notFound': 'Not found in the registry: please fill in the details yourself.',
+  'form.didYouMean': 'Did you mean {domain}?',
 } as const;
 
 export type StringKey = keyof typeof en;

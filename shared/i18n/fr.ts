@@ -91,4 +91,9 @@ export const fr: Strings = {
   'queued.body':
     'Nous finaliserons votre inscription sous peu : inutile de renvoyer le formulaire. Les e-mails concernant votre compte seront envoyés à {email}.',
   'step.change': 'Modifier l’adresse e-mail',
+  'error.company_inactive':
+    'Cette entreprise est liquidée ou dissoute : elle ne peut pas s’inscrire.',
+  'lookup.found': 'Trouvé : {name}',
+  'lookup.notFound': 'Introuvable dans le registre : saisissez les informations vous-même.',
+  'form.didYouMean': 'Vouliez-vous dire {domain} ?',
 };

@@ -93,4 +93,9 @@ export const nl: Strings = {
   'queued.body':
     'We ronden uw registratie binnenkort af: u hoeft het formulier niet opnieuw te versturen. E-mails over uw account gaan naar {email}.',
   'step.change': 'E-mailadres wijzigen',
+  'error.company_inactive':
+    'Dit bedrijf is geliquideerd of ontbonden: het kan zich niet registreren.',
+  'lookup.found': 'Gevonden: {name}',
+  'lookup.notFound': 'Niet gevonden in het register: vul de gegevens zelf in.',
+  'form.didYouMean': 'Bedoelt u {domain}?',
 };
