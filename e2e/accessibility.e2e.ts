@@ -13,6 +13,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Result } from 'axe-core';
 import type { Page } from '@playwright/test';
+import { BFF_URL } from './playwright.config.ts';
 import { LOCALES, type Locale } from '../shared/i18n/index.ts';
 import {
   expect,
@@ -295,6 +296,26 @@ test('ru, intellectmoney: form, errors, done', async () => {
     timeout: 15_000,
   });
   await expectNoAxeViolations('ru intellectmoney: registration complete');
+});
+
+test('en, intellectmoney: autofilled from the registry, an e-mail suggestion, a liquidated INN', async () => {
+  await widget.open('intellectmoney', { locale: 'en', fields: 'organisationName,city' });
+  await widget.field('E-mail').fill('vera@gmial.com');
+  await widget.field(/^INN/).fill('7707083893');
+  await expect(widget.root.getByText(/^Found: /)).toBeVisible();
+  await expect(widget.field(/^Organisation name/)).not.toHaveValue('');
+  await expect(widget.root.getByRole('button', { name: 'Did you mean gmail.com?' })).toBeVisible();
+  await expectNoAxeViolations('en intellectmoney: autofilled, an e-mail suggestion');
+  const records = (await (await fetch(`${BFF_URL}/sandbox/dadata/_records`)).json()) as {
+    value: string;
+    status: string;
+  }[];
+  const inactive = records.find((r) => /^(liquidated|dissolved)$/.test(r.status));
+  await widget.field(/^INN/).fill(inactive?.value ?? '');
+  expect(await widget.errorOf('INN (taxpayer number)')).toBe(LOCALES.en['error.company_inactive']);
+  // Said as it appears: the error of a looked-up field is a polite live region.
+  await expect(widget.root.locator('#e-inn')).toHaveAttribute('aria-live', 'polite');
+  await expectNoAxeViolations('en intellectmoney: a liquidated company');
 });
 
 test('nl, cloudsuite: form, errors, the await-approval step', async () => {

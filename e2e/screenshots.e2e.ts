@@ -1,7 +1,7 @@
 /**
  * The documentation's screenshots, of the widget element only, into docs/screenshots/: the empty form
  * (light and dark), the errors of an empty submit, hectare's code step, a long wait and a queued
- * registration. A fixed viewport and fixed values (no unique ids, no times in view), so an image
+ * registration, and intellectmoney's form filled in from the registry. A fixed viewport and fixed values (no unique ids, no times in view), so an image
  * changes only when the widget does. Each test first asserts that the widget is in the state the
  * image is meant to show.
  */
@@ -157,4 +157,22 @@ test('queued.png: cloudsuite, a registration queued while the provider is down',
   } finally {
     await sandbox.faults('cloudsuite', { failRate: 0 });
   }
+});
+
+test('autofill.png: intellectmoney, the organisation filled in from the INN', async () => {
+  await widget.open('intellectmoney', {
+    theme: 'light',
+    locale: 'en',
+    fields: 'organisationName,city',
+  });
+  await widget.fill({
+    'E-mail': 'vera.testova@example.ru',
+    'Full name': 'Vera Testova',
+    Phone: '+7 920 123-44-55',
+    'INN (taxpayer number)': '7707083893',
+  });
+  await expect(widget.root.getByText(/^Found: /)).toBeVisible();
+  await expect(widget.field(/^Organisation name/)).not.toHaveValue('');
+  await widget.field(/^INN/).blur();
+  await shoot('autofill.png');
 });
