@@ -77,6 +77,12 @@ export const ru: Strings = {
   'done.requested.body': 'Спасибо. Наша команда свяжется с вами, чтобы настроить аккаунт.',
   'error.too_short': 'Не менее {minLength} символов.',
   'error.common_password': 'Это слишком распространённый пароль: выберите другой.',
+  'error.invalid_vat': 'Неверный номер плательщика НДС: проверьте код страны и цифры.',
+  'error.invalid_company_number': 'Неверный номер компании: 8 цифр или 2 буквы и 6 цифр.',
+  'error.company_liquidated': 'По данным реестра эта компания ликвидирована или ликвидируется.',
+  'error.company_dissolved': 'По данным реестра эта компания прекратила деятельность.',
+  'error.certificate_required':
+    'Действующий сертификат Red Tractor для этого номера хозяйства и индекса не найден.',
   'error.requiredChoice': 'Выберите вариант.',
   'problem.flow_not_found': 'Форма не настроена: владельцу сайта нужно проверить её идентификатор.',
   'problem.origin_not_allowed':
