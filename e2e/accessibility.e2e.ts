@@ -312,7 +312,9 @@ test('en, intellectmoney: autofilled from the registry, an e-mail suggestion, a 
   }[];
   const inactive = records.find((r) => /^(liquidated|dissolved)$/.test(r.status));
   await widget.field(/^INN/).fill(inactive?.value ?? '');
-  expect(await widget.errorOf('INN (taxpayer number)')).toBe(LOCALES.en['error.company_inactive']);
+  expect(await widget.errorOf('INN (taxpayer number)')).toBe(
+    LOCALES.en[`error.company_${inactive!.status}` as 'error.company_liquidated'],
+  );
   // Said as it appears: the error of a looked-up field is a polite live region.
   await expect(widget.root.locator('#e-inn')).toHaveAttribute('aria-live', 'polite');
   await expectNoAxeViolations('en intellectmoney: a liquidated company');

@@ -16,7 +16,11 @@ export const FIELD_ERROR_CODES = [
   'invalid_code',
   'too_short',
   'common_password',
-  'company_inactive',
+  'invalid_vat',
+  'invalid_company_number',
+  'company_liquidated',
+  'company_dissolved',
+  'certificate_required',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
@@ -43,6 +47,7 @@ export const PROBLEM_CODES = [
   'too_many_attempts',
   'unauthorized',
   'internal_error',
+  'lookup_unavailable',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FlowDescriptor } from '../shared/api.ts';
-import { looksUp, lookUp, suggestDomain, type LookupAnswer } from './lookup.ts';
+import type { FlowDescriptor, LookupResponse } from '../shared/api.ts';
+import { looksUp, lookUp, suggestDomain } from './lookup.ts';
 
 const URL_PREFIX = 'https://bff.example/v1/flows/shop/lookup?field=inn&value=';
-const SBERBANK: LookupAnswer = {
+const SBERBANK: LookupResponse = {
+  field: 'inn',
+  value: '7707083893',
+  source: 'dadata',
   status: 'active',
   fields: { organisationName: 'PAO Sberbank', city: 'Moscow' },
 };
@@ -25,7 +28,7 @@ afterEach(() => {
 });
 
 describe('which fields the flow looks up', () => {
-  const flow = { lookup: ['inn'] } as unknown as FlowDescriptor;
+  const flow = { lookup: ['inn'] } as FlowDescriptor;
   it('reads the descriptor', () => {
     expect(looksUp(flow, 'inn')).toBe(true);
     expect(looksUp(flow, 'vat')).toBe(false);

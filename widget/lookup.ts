@@ -3,17 +3,11 @@
  * lookup route, and suggesting a common mail domain. Pure or fetch-only, so that
  * widget/lookup.test.ts checks them without a DOM; widget/signup-form.ts shows the results.
  */
-import type { FlowDescriptor } from '../shared/api.ts';
-
-/** `GET /v1/flows/:flow/lookup`'s answer (200): the registry's record of the number. */
-export interface LookupAnswer {
-  status: 'active' | 'liquidating' | 'liquidated' | 'dissolved' | 'unknown';
-  fields: Record<string, string>;
-}
+import type { FlowDescriptor, LookupResponse } from '../shared/api.ts';
 
 /** Whether the flow looks `field` up in a registry: the one place that reads the descriptor. */
 export function looksUp(flow: FlowDescriptor, field: string): boolean | undefined {
-  return (flow as { lookup?: string[] }).lookup?.includes(field);
+  return (flow.lookup as string[] | undefined)?.includes(field);
 }
 
 /**
@@ -25,10 +19,10 @@ export async function lookUp(
   url: string,
   value: string,
   current: () => string | undefined,
-): Promise<LookupAnswer | 404 | undefined> {
+): Promise<LookupResponse | 404 | undefined> {
   try {
     const res = await fetch(url + encodeURIComponent(value));
-    const answer = res.ok ? ((await res.json()) as LookupAnswer) : res.status === 404 && 404;
+    const answer = res.ok ? ((await res.json()) as LookupResponse) : res.status === 404 && 404;
     return (current() === value && answer) || undefined;
   } catch {
     return undefined;

@@ -341,8 +341,9 @@ export class SignupForm implements ReactiveController {
       () => this.values[name],
     );
     if (found === 404) this.#notes[name] = this.#loader.t('lookup.notFound');
-    // The two statuses that end in "ed": liquidated, dissolved.
-    else if (found?.status.endsWith('ed')) this.#setError(name, 'company_inactive');
+    // The two statuses that end in "ed", each with its error: company_liquidated, _dissolved.
+    else if (found?.status.endsWith('ed'))
+      this.#setError(name, `company_${found.status}` as FieldErrorCode);
     else if (found) {
       const { organisationName, city } = found.fields;
       this.prefill(found.fields);
