@@ -131,8 +131,10 @@ test('an answer that comes after the number changed is dropped', async ({ widget
     if (route.request().url().endsWith(`value=${SBERBANK}`)) await held;
     await route.continue();
   });
-  await widget.field(INN).fill(SBERBANK);
+  const asked = page.waitForRequest((r) => r.url().endsWith(`value=${SBERBANK}`));
   const late = page.waitForResponse((r) => r.url().endsWith(`value=${SBERBANK}`));
+  await widget.field(INN).fill(SBERBANK);
+  await asked;
   await widget.field(INN).fill(freshInn());
   await expect(noteOf(widget, en['lookup.notFound'])).toBeVisible();
   release();

@@ -11,15 +11,19 @@ export function looksUp(flow: FlowDescriptor, field: string): boolean | undefine
 }
 
 /**
- * Asks `url` + the number: the record, 404 (not found), or undefined when the registry or the
- * network failed (the user simply types) or when the field no longer holds `value` by the time
- * the answer comes (`current`): a late answer must not fill in another number's company.
+ * Asks `url` + the number once the typing pauses: the record, 404 (not found), or undefined when
+ * the registry or the network failed (the user simply types) or when the field no longer holds
+ * `value` (`current`), before asking or when the answer comes: a late answer must not fill in
+ * another number's company.
  */
 export async function lookUp(
   url: string,
   value: string,
   current: () => string | undefined,
 ): Promise<LookupResponse | 404 | undefined> {
+  // A company number is valid from its first digit (short ones are padded): wait for the rest.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  if (current() !== value) return;
   try {
     const res = await fetch(url + encodeURIComponent(value));
     const answer = res.ok ? ((await res.json()) as LookupResponse) : res.status === 404 && 404;
@@ -34,9 +38,7 @@ export async function lookUp(
  * (mail.com is one edit from gmail.com).
  */
 const DOMAINS =
-  'gmail.com yahoo.com hotmail.com outlook.com icloud.com mail.com gmx.de yandex.ru mail.ru'.split(
-    ' ',
-  );
+  'gmail.com yahoo.com hotmail.com outlook.com icloud.com mail.com gmx.de mail.ru'.split(' ');
 
 /** Levenshtein distance, one row at a time. */
 function distance(a: string, b: string): number {

@@ -315,8 +315,6 @@ export class SignupForm implements ReactiveController {
 
   /** A value typed, accepted or prefilled; a registry number, once valid, is looked up. */
   #set(name: string, value: string): void {
-    // Unchanged (the registry's answer repeating a number): no second lookup.
-    if (this.values[name] === value) return;
     this.values = { ...this.values, [name]: value };
     this.#host.requestUpdate();
     const field = this.#fieldOf(name);
