@@ -26,6 +26,7 @@ import { botCheck, formExpired, type FormTokens } from './guards/bot-protection.
 import { checkCaptcha } from './guards/captcha.ts';
 import { normalizeForProvider } from './normalize.ts';
 import { verifyWithRegistries } from './verify.ts';
+import { emailQualityErrors, mailDomainError } from './email-quality.ts';
 import {
   answerFor,
   describeError,
@@ -108,6 +109,8 @@ function validate(flow: Flow, body: unknown, idempotencyKey: string | undefined)
     phonePlan: flow.rules.find((rule) => rule.name === 'phone')?.plan,
   });
   if (!normalised.ok) throw invalidFields(normalised.errors);
+  const quality = emailQualityErrors(flow.config, normalised.values);
+  if (Object.keys(quality).length) throw invalidFields(quality);
   const hostValues = request.hostValues ?? {};
   const refused = Object.keys(hostValues).filter(
     (name) => !flow.config.hostValues.includes(name as never),
@@ -348,6 +351,10 @@ export function createRegistrationService(
         locale: request.locale ?? 'en',
       };
       const sent: StoredSubmission = { fields: withoutSecrets(valid.values), ...envelope };
+      if (!bot) {
+        const noMail = await mailDomainError(flow.config, valid.values.email);
+        if (Object.keys(noMail).length) throw invalidFields(noMail);
+      }
       // A bot's numbers are never looked up: it learns nothing, the registries pay nothing.
       const checked = bot
         ? { verification: [], values: valid.values }
