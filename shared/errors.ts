@@ -21,6 +21,10 @@ export const FIELD_ERROR_CODES = [
   'company_liquidated',
   'company_dissolved',
   'certificate_required',
+  'disposable_email',
+  'free_mail_domain',
+  'email_domain_mismatch',
+  'email_domain_no_mail',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 

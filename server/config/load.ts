@@ -249,6 +249,13 @@ export function parseConfig(
       );
     }
   }
+  candidates.forEach((flow, i) => {
+    if (flow?.requireCertification) {
+      warnings.push(
+        `flows[${i}].requireCertification: not enforced at submit yet (the holding number is looked up, not submitted); the lookup route answers 404 for a holding without a valid or grace certificate`,
+      );
+    }
+  });
   problems.push(...missing);
   if (problems.length || !parsed.success) throw new ConfigError(source, problems);
   // An operator's switch for load tests and benchmarks; main.ts says so loudly at start.

@@ -253,6 +253,23 @@ export const flowSchema = z.strictObject({
   preferRegistryName: z.boolean().default(false),
   /** Refuse a holding number without a valid (or grace) Red Tractor certificate. */
   requireCertification: z.boolean().default(false),
+  /** The e-mail must be at the company's `domain` or one of its subdomains. */
+  emailMatchesDomain: z.boolean().default(false),
+  /**
+   * Refuse e-mail domains that take no mail (no MX, A or AAAA; or a null MX). Off unless set; a
+   * DNS failure or timeout never refuses anyone.
+   */
+  mailDomainCheck: z
+    .strictObject({
+      /** DNS servers to ask (`"192.0.2.53"`, `"192.0.2.53:5353"`); default: the system's. */
+      dnsServers: z
+        .array(z.string().regex(/^[0-9a-fA-F.:[\]]+$/, 'an IP address, with an optional :port'))
+        .min(1)
+        .optional(),
+      /** The whole check's budget. */
+      timeoutMs: z.int().min(50).max(5_000).default(1_500),
+    })
+    .optional(),
   /** This flow's own webhook endpoints, besides the top-level ones. */
   webhooks: z.array(webhookSchema).default([]),
 });

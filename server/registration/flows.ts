@@ -39,8 +39,13 @@ export const CAPTCHA_TIMEOUT_MS = 5_000;
  * attempt's time the server itself gives the registration up to another taker (its lease), so
  * an answer that has not come by then is not coming.
  */
-export function budgetMsFor(flow: Pick<LoadedFlow, 'timeouts' | 'captcha'>): number {
-  return attemptMsFor(flow.timeouts) + (flow.captcha ? CAPTCHA_TIMEOUT_MS : 0);
+export function budgetMsFor(
+  flow: Pick<LoadedFlow, 'timeouts' | 'captcha' | 'lookup' | 'mailDomainCheck'>,
+): number {
+  // Each looked-up number is checked again, one after the other, before the provider is called.
+  const lookups = Object.values(flow.lookup ?? {}).reduce((ms, r) => ms + (r?.timeoutMs ?? 0), 0);
+  const mail = flow.mailDomainCheck?.timeoutMs ?? 0;
+  return attemptMsFor(flow.timeouts) + (flow.captcha ? CAPTCHA_TIMEOUT_MS : 0) + lookups + mail;
 }
 
 export interface Flow {

@@ -4,6 +4,7 @@
  * call, an unknown number, a registry down, the rate limit and the origin check.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { flowDescriptorSchema, lookupResponseSchema, problemSchema } from '../web/openapi.ts';
 import { demoConfig, ORIGIN, startBff, type Bff, type ConfigDocument } from './harness.ts';
 
 const lookup = (bff: Bff, flow: string, query: string, origin: string | null = ORIGIN) =>
@@ -28,6 +29,7 @@ describe('GET /v1/flows/:flow/lookup on the demo config', () => {
   it('tells the widget which fields are looked up, in the descriptor', async () => {
     const im = await bff.fetch('GET', '/v1/flows/intellectmoney', { headers: { origin: ORIGIN } });
     expect(im.body['lookup']).toEqual(['inn']);
+    expect(flowDescriptorSchema.safeParse(im.body).error).toBeUndefined();
     const hectare = await bff.fetch('GET', '/v1/flows/hectare', { headers: { origin: ORIGIN } });
     expect(hectare.body['lookup']).toEqual(['companyNumber', 'holdingNumber']);
     const nitro = await bff.fetch('GET', '/v1/flows/nitro', { headers: { origin: ORIGIN } });
@@ -52,6 +54,7 @@ describe('GET /v1/flows/:flow/lookup on the demo config', () => {
       },
       source: 'dadata',
     });
+    expect(lookupResponseSchema.safeParse(res.body).error).toBeUndefined();
   });
 
   it('answers a liquidated company with its status', async () => {
@@ -100,6 +103,7 @@ describe('GET /v1/flows/:flow/lookup on the demo config', () => {
     const res = await lookup(bff, 'hectare', 'field=companyNumber&value=01234567');
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'lookup_unavailable' });
+    expect(problemSchema.safeParse(res.body).error).toBeUndefined();
   });
 
   it('fills in a UK company from Companies House, the number padded', async () => {

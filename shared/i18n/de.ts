@@ -91,6 +91,14 @@ export const de: Strings = {
   'error.company_dissolved': 'Laut Register ist dieses Unternehmen aufgelöst.',
   'error.certificate_required':
     'Für diese Betriebsnummer und Postleitzahl wurde kein gültiges Red-Tractor-Zertifikat gefunden.',
+  'error.disposable_email':
+    'Bitte eine dauerhafte E-Mail-Adresse verwenden: Diese stammt von einem Wegwerf-Dienst.',
+  'error.free_mail_domain':
+    'Bitte die eigene Domain Ihres Unternehmens angeben, nicht die eines kostenlosen E-Mail-Dienstes.',
+  'error.email_domain_mismatch':
+    'Bitte eine E-Mail-Adresse unter der Domain Ihres Unternehmens verwenden.',
+  'error.email_domain_no_mail':
+    'Diese E-Mail-Domain empfängt keine E-Mails: Bitte den Teil nach dem @ prüfen.',
   'error.requiredChoice': 'Bitte wählen Sie eine Option.',
   'problem.flow_not_found':
     'Dieses Formular ist nicht eingerichtet: Der Betreiber der Website muss den Namen des Ablaufs prüfen.',

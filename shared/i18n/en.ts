@@ -82,6 +82,12 @@ export const en = {
   'error.company_dissolved': 'The registry lists this company as dissolved.',
   'error.certificate_required':
     'No valid Red Tractor certificate was found for this holding number and postcode.',
+  'error.disposable_email':
+    'Use a lasting e-mail address: this one is from a disposable e-mail service.',
+  'error.free_mail_domain': 'Enter your company’s own domain, not a free e-mail provider’s.',
+  'error.email_domain_mismatch': 'Use an e-mail address at your company’s domain.',
+  'error.email_domain_no_mail':
+    'This e-mail domain does not receive mail: check the part after the @.',
   'error.requiredChoice': 'Choose one.',
   'problem.flow_not_found': 'This form is not set up: the site owner must check its flow name.',
   'problem.origin_not_allowed':

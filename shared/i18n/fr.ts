@@ -84,6 +84,13 @@ export const fr: Strings = {
   'error.company_dissolved': 'Selon le registre, cette entreprise est dissoute.',
   'error.certificate_required':
     'Aucun certificat Red Tractor valide n’a été trouvé pour ce numéro d’exploitation et ce code postal.',
+  'error.disposable_email':
+    'Utilisez une adresse durable : celle-ci vient d’un service d’e-mail jetable.',
+  'error.free_mail_domain':
+    'Indiquez le domaine propre à votre entreprise, pas celui d’un service d’e-mail gratuit.',
+  'error.email_domain_mismatch': 'Utilisez une adresse e-mail sur le domaine de votre entreprise.',
+  'error.email_domain_no_mail':
+    'Ce domaine ne reçoit pas d’e-mails : vérifiez la partie après le @.',
   'error.requiredChoice': 'Choisissez une option.',
   'problem.flow_not_found':
     'Ce formulaire n’est pas configuré : le propriétaire du site doit vérifier le nom du parcours.',

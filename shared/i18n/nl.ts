@@ -86,6 +86,11 @@ export const nl: Strings = {
   'error.company_dissolved': 'Volgens het register is dit bedrijf opgeheven.',
   'error.certificate_required':
     'Er is geen geldig Red Tractor-certificaat gevonden voor dit bedrijfsnummer en deze postcode.',
+  'error.disposable_email': 'Gebruik een blijvend e-mailadres: dit is van een wegwerpdienst.',
+  'error.free_mail_domain':
+    'Vul het eigen domein van uw bedrijf in, niet dat van een gratis e-maildienst.',
+  'error.email_domain_mismatch': 'Gebruik een e-mailadres op het domein van uw bedrijf.',
+  'error.email_domain_no_mail': 'Dit e-maildomein ontvangt geen mail: controleer het deel na de @.',
   'error.requiredChoice': 'Maak een keuze.',
   'problem.flow_not_found':
     'Dit formulier is niet ingesteld: de eigenaar van de site moet de naam van de flow controleren.',

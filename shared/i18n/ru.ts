@@ -83,6 +83,10 @@ export const ru: Strings = {
   'error.company_dissolved': 'По данным реестра эта компания прекратила деятельность.',
   'error.certificate_required':
     'Действующий сертификат Red Tractor для этого номера хозяйства и индекса не найден.',
+  'error.disposable_email': 'Укажите постоянный адрес: этот адрес от сервиса одноразовой почты.',
+  'error.free_mail_domain': 'Укажите домен вашей компании, а не бесплатного почтового сервиса.',
+  'error.email_domain_mismatch': 'Укажите адрес электронной почты на домене вашей компании.',
+  'error.email_domain_no_mail': 'Этот домен не принимает почту: проверьте часть адреса после @.',
   'error.requiredChoice': 'Выберите вариант.',
   'problem.flow_not_found': 'Форма не настроена: владельцу сайта нужно проверить её идентификатор.',
   'problem.origin_not_allowed':
