@@ -56,7 +56,9 @@ test('a valid INN finds the organisation in the registry and says so', async ({ 
   await openIntellectMoney(widget);
   await widget.field(INN).pressSequentially(SBERBANK);
   // "Found: ПАО СБЕРБАНК, Москва": the name and the city, in a polite live region.
-  const found = en['lookup.found'].replace('{name}', `${record!.organisationName}, `);
+  const found = en['lookup.found']
+    .replace('{organisationName}', record!.organisationName)
+    .replace('{city}', '');
   await expect(noteOf(widget, found)).toBeVisible();
   // The typing went on in the field, untouched by the lookup.
   await expect(widget.field(INN)).toHaveValue(SBERBANK);
@@ -93,7 +95,7 @@ test('a liquidated or dissolved company is an error on the field', async ({ widg
 test('a number the registry does not know is a hint, not an error', async ({ widget }) => {
   await openIntellectMoney(widget);
   await widget.field(INN).fill(freshInn());
-  await expect(noteOf(widget, en['lookup.notFound'])).toBeVisible();
+  await expect(noteOf(widget, en['lookup.none'])).toBeVisible();
   await expect(widget.field(INN)).toHaveAttribute('aria-invalid', 'false');
 });
 
@@ -137,13 +139,13 @@ test('an answer that comes after the number changed is dropped', async ({ widget
   await widget.field(INN).fill(SBERBANK);
   await asked;
   await widget.field(INN).fill(freshInn());
-  await expect(noteOf(widget, en['lookup.notFound'])).toBeVisible();
+  await expect(noteOf(widget, en['lookup.none'])).toBeVisible();
   release();
   expect((await late).status()).toBe(200);
   // Sberbank's answer came, and changed nothing.
   await expectSettled(page);
   await expect(noteOf(widget, /^Found: /)).toHaveCount(0);
-  await expect(noteOf(widget, en['lookup.notFound'])).toBeVisible();
+  await expect(noteOf(widget, en['lookup.none'])).toBeVisible();
 });
 
 /** Lets the page run what the last answer scheduled (a render) before asserting nothing came. */

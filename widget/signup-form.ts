@@ -203,7 +203,7 @@ export class SignupForm implements ReactiveController {
                   void focusAfterUpdate(this.#host, '#f-email');
                 }}
               >
-                ${this.#loader.t('form.didYouMean', { domain: tip })}
+                ${this.#loader.t('form.suggest', { domain: tip })}
               </button>`
             : this.#notes[name])
         }
@@ -338,15 +338,16 @@ export class SignupForm implements ReactiveController {
       value,
       () => this.values[name],
     );
-    if (found === 404) this.#notes[name] = this.#loader.t('lookup.notFound');
     // The two statuses that end in "ed", each with its error: company_liquidated, _dissolved.
-    else if (found?.status.endsWith('ed'))
+    if (found?.status?.endsWith('ed'))
       this.#setError(name, `company_${found.status}` as FieldErrorCode);
     else if (found) {
-      const { organisationName, city } = found.fields;
-      this.prefill(found.fields);
-      this.#notes[name] = this.#loader.t('lookup.found', {
-        name: [organisationName, city].filter(Boolean).join(', '),
+      // Not found ({}): a hint. Found: its fields, and "Found: name, city".
+      const { fields } = found;
+      this.prefill(fields);
+      this.#notes[name] = this.#loader.t(fields ? 'lookup.found' : 'lookup.none', {
+        city: '',
+        ...fields,
       });
     }
     this.#host.requestUpdate();

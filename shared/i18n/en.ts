@@ -101,9 +101,9 @@ export const en = {
   'queued.body':
     'We will finish your registration shortly: there is no need to send it again. Any e-mail about your account will go to {email}.',
   'step.change': 'Change e-mail',
-  'lookup.found': 'Found: {name}',
-  'lookup.notFound': 'Not found in the registry: please fill in the details yourself.',
-  'form.didYouMean': 'Did you mean {domain}?',
+  'lookup.found': 'Found: {organisationName}, {city}',
+  'lookup.none': 'Not found in the registry: please fill in the details yourself.',
+  'form.suggest': 'Did you mean {domain}?',
 } as const;
 
 export type StringKey = keyof typeof en;
