@@ -155,6 +155,8 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
     const sandboxRegistry = options.sandboxRegistry;
     const lookups = createFlowLookups(flowConfig.lookup, {
       log,
+      observe: (registry, outcome, seconds) =>
+        options.metrics.registryLookup(registry, flowConfig.id, outcome, seconds),
       sandbox: sandboxUrl && sandboxRegistry ? (id) => sandboxRegistry(sandboxUrl, id) : undefined,
     });
     flows.set(flowConfig.id, {

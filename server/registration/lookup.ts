@@ -24,11 +24,11 @@ const VAT_COUNTRY: Record<string, string> = { EL: 'GR' };
 
 function vatChecksumOk(vat: string): boolean {
   const prefix = vat.slice(0, 2);
+  const number = vat.slice(2);
+  // Northern Ireland's numbers are UK ones; a country stdnum does not know is left to VIES.
   const validators =
     prefix === 'XI' ? [stdnum['GB']!['vat']!] : euVat[VAT_COUNTRY[prefix] ?? prefix];
-  const number = VAT_COUNTRY[prefix] ? `${VAT_COUNTRY[prefix]}${vat.slice(2)}` : vat;
-  const asGb = prefix === 'XI' ? `GB${vat.slice(2)}` : number;
-  return !validators || validators.some((v) => v.validate(asGb).isValid);
+  return !validators || validators.some((v) => v.validate(number).isValid);
 }
 
 /** The number in the registry's form, or the field's error code. */

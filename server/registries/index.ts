@@ -96,11 +96,15 @@ function clientFor(
   }
 }
 
+/** Told of every registry call: its outcome (found, not_found, unavailable) and duration. */
+export type LookupObserver = (registry: RegistryId, outcome: string, seconds: number) => void;
+
 function fieldLookup(
   field: LookupField,
   config: RegistryConfig,
   client: RegistryClient,
   log: Logger,
+  observe: LookupObserver | undefined,
 ): FieldLookup & { shutdown(): void } {
   const cache = new Map<string, { until: number; result: Promise<LookupResult> }>();
   const breaker = new CircuitBreaker<[() => Promise<LookupResult>], LookupResult>(
@@ -119,8 +123,11 @@ function fieldLookup(
   async function ask(query: LookupQuery): Promise<LookupResult> {
     const budget = new AbortController();
     const timer = setTimeout(() => budget.abort(), config.timeoutMs);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
       const answer = await client.lookup(query, budget.signal);
+      observe?.(client.id, answer.record ? 'found' : 'not_found', seconds());
       const evidence: Evidence = {
         source: client.id,
         checkedAt: new Date().toISOString(),
@@ -133,6 +140,7 @@ function fieldLookup(
         ? { found: true, record: answer.record, evidence }
         : { found: false, evidence };
     } catch (err) {
+      observe?.(client.id, 'unavailable', seconds());
       if (err instanceof RegistryUnavailable) {
         // Misconfigured: an operator must act; an outage: it passes.
         const level = err.misconfigured ? 'error' : 'warn';
@@ -176,7 +184,7 @@ function fieldLookup(
 
 export function createFlowLookups(
   config: LookupConfig | undefined,
-  options: { log: Logger; sandbox: SandboxRegistry | undefined },
+  options: { log: Logger; sandbox: SandboxRegistry | undefined; observe?: LookupObserver },
 ): FlowLookups {
   const lookups = new Map<string, FieldLookup & { shutdown(): void }>();
   const clients: RegistryHttp[] = [];
@@ -188,7 +196,7 @@ export function createFlowLookups(
     const http = createRegistryHttp(registry.registry);
     clients.push(http);
     const client = clientFor(field, registry, http, options.sandbox);
-    lookups.set(field, fieldLookup(field, registry, client, options.log));
+    lookups.set(field, fieldLookup(field, registry, client, options.log, options.observe));
   }
   return {
     fields: [...lookups.keys()] as LookupField[],

@@ -5,6 +5,7 @@
  * registry's legal name replaces the typed one where the flow wants it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../admin/cli.ts';
 import { cloudsuiteFields } from './contract/cloudsuite.ts';
 import { hectareFields } from './contract/hectare.ts';
 import { demoConfig, intellectMoneyFields, startBff, type Bff } from './harness.ts';
@@ -78,6 +79,17 @@ describe('the registry check at submit', () => {
     expect(row?.verification).toEqual([
       { field: 'inn', value: '7707083893', result: 'unverified', source: 'dadata' },
     ]);
+    // The CLI shows it too, in its REGISTRY column.
+    process.env['ORG_SIGNUP_URL'] = bff.url;
+    process.env['ORG_SIGNUP_ADMIN_TOKEN'] = ADMIN;
+    try {
+      const table = await run(['registrations', 'list', '--flow', 'intellectmoney']);
+      expect(table).toMatch(/REGISTRY/);
+      expect(table.split('\n').find((line) => line.startsWith(row!.id))).toMatch(/\bunverified\b/);
+    } finally {
+      delete process.env['ORG_SIGNUP_URL'];
+      delete process.env['ORG_SIGNUP_ADMIN_TOKEN'];
+    }
   });
 
   it('keeps the evidence: source, time, hash of the answer, VIES request identifier', async () => {

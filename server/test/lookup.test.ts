@@ -68,6 +68,10 @@ describe('GET /v1/flows/:flow/lookup on the demo config', () => {
     const again = await lookup(bff, 'intellectmoney', 'field=inn&value=7810002009');
     expect(again.body).toMatchObject({ status: 'liquidating' });
     expect(await calls(bff, 'dadata')).toBe(1);
+    const metrics = (await bff.fetch('GET', '/metrics')).text;
+    expect(metrics).toMatch(
+      /^org_signup_registry_lookup_duration_seconds_count\{registry="dadata",flow="intellectmoney",outcome="found"\} [1-9]/m,
+    );
   });
 
   it.each([
@@ -218,5 +222,26 @@ describe('the lookup rate limit', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     const other = await lookup(bff, 'cloudsuite', 'field=vat&value=NL822898044B01');
     expect(other.status).toBe(200);
+  });
+});
+
+describe('a registry that keeps failing', () => {
+  let bff: Bff;
+  beforeAll(async () => {
+    bff = await startBff();
+  });
+  afterAll(() => bff.close());
+
+  it('is no longer called once its circuit opens, and lookups answer 503 at once', async () => {
+    await bff.faults('dadata', { failRate: 1, mode: '500' });
+    const statuses: number[] = [];
+    for (const inn of ['7707083893', '7701080014', '7810002009', '5027001000']) {
+      for (let i = 0; i < 2; i++) {
+        statuses.push((await lookup(bff, 'intellectmoney', `field=inn&value=${inn}`)).status);
+      }
+    }
+    expect(new Set(statuses)).toEqual(new Set([503]));
+    // opossum opens after 5 calls at 50 % failures: the other 3 never reach the registry.
+    expect(await calls(bff, 'dadata')).toBe(5);
   });
 });
