@@ -13,6 +13,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Result } from 'axe-core';
 import type { Page } from '@playwright/test';
+import { BFF_URL } from './playwright.config.ts';
 import { LOCALES, type Locale } from '../shared/i18n/index.ts';
 import {
   expect,
@@ -295,6 +296,27 @@ test('ru, intellectmoney: form, errors, done', async () => {
     timeout: 15_000,
   });
   await expectNoAxeViolations('ru intellectmoney: registration complete');
+});
+
+test('en: a form filled in from the registry, an e-mail suggestion, a liquidated company', async () => {
+  await widget.open('cloudsuite', { locale: 'en', fields: 'vat' });
+  await widget.field('E-mail').fill('sanne@gmial.com');
+  await widget.field(/^VAT number/).fill('NL822898044B01');
+  await expect(widget.root.getByText(/^Found: /)).toBeVisible();
+  await expect(widget.field(/^Organisation name/)).not.toHaveValue('');
+  await expect(widget.root.getByRole('button', { name: 'Did you mean gmail.com?' })).toBeVisible();
+  await expectNoAxeViolations('en cloudsuite: filled in from the registry, an e-mail suggestion');
+  const records = (await (await fetch(`${BFF_URL}/sandbox/dadata/_records`)).json()) as {
+    value: string;
+    status: 'liquidated' | 'dissolved';
+  }[];
+  const inactive = records.find((r) => /^(liquidated|dissolved)$/.test(r.status));
+  await widget.open('intellectmoney', { locale: 'en' });
+  await widget.field(/^INN/).fill(inactive?.value ?? '');
+  expect(await widget.errorOf('INN (taxpayer number)')).toBe(
+    LOCALES.en[`error.company_${inactive!.status}`],
+  );
+  await expectNoAxeViolations('en intellectmoney: a liquidated company');
 });
 
 test('nl, cloudsuite: form, errors, the await-approval step', async () => {
@@ -603,13 +625,18 @@ for (const theme of ['light', 'dark'] as const) {
   test(`${theme}: password strength and rules, "Choose one", consent, a load error without retry`, async () => {
     await openThemed('titelive', theme);
     const password = widget.root.locator('input[name="password"]');
+    // Each field has its polite note; the password's says its strength.
+    const strength = widget.root
+      .locator('.field')
+      .filter({ has: page.locator('input[name="password"]') })
+      .locator('p[aria-live="polite"]');
     await password.fill('password123');
-    await expect(widget.root.locator('[aria-live="polite"]')).toHaveText('Strength: weak');
+    await expect(strength).toHaveText('Strength: weak');
     await widget.root.locator('input[name="login"]').focus();
     await expect(password).toHaveAccessibleDescription(LOCALES.en['error.common_password']);
     await expectNoAxeViolations(`${theme}: a common password, its strength`);
     await password.fill('Correct horse battery 9');
-    await expect(widget.root.locator('[aria-live="polite"]')).toHaveText('Strength: strong');
+    await expect(strength).toHaveText('Strength: strong');
     await expectNoAxeViolations(`${theme}: a strong password`);
 
     await openThemed('hectare', theme, { 'terms-url': '/terms' });
@@ -659,7 +686,8 @@ test('after a failed submit, focus goes to the first invalid field, a select too
     'Last name': 'Ect',
     Phone: '+44 20 7946 0124',
     'Organisation name': 'Select Farms',
-    'Company registration number': '01234567',
+    // One the registry does not know: a known one would fill the country in.
+    'Company registration number': '09999999',
   });
   await widget.submit();
   await expect(widget.field('Country')).toHaveAttribute('aria-invalid', 'true');

@@ -1,9 +1,9 @@
 /**
- * The documentation's screenshots, of the widget element only, into docs/screenshots/: the empty form
- * (light and dark), the errors of an empty submit, hectare's code step, a long wait and a queued
- * registration. A fixed viewport and fixed values (no unique ids, no times in view), so an image
- * changes only when the widget does. Each test first asserts that the widget is in the state the
- * image is meant to show.
+ * The documentation's screenshots, of the widget element only, into docs/screenshots/: the empty
+ * form (light and dark), the errors of an empty submit, hectare's code step, a long wait, a queued
+ * registration and cloudsuite's form filled in from the VAT registry. A fixed viewport and fixed
+ * values (no unique ids, no times in view), so an image changes only when the widget does. Each
+ * test first asserts that the widget is in the state the image is meant to show.
  */
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
@@ -157,4 +157,19 @@ test('queued.png: cloudsuite, a registration queued while the provider is down',
   } finally {
     await sandbox.faults('cloudsuite', { failRate: 0 });
   }
+});
+
+test('autofill.png: cloudsuite, the organisation filled in from its VAT number', async () => {
+  await widget.open('cloudsuite', { theme: 'light', locale: 'en', fields: 'vat' });
+  await widget.fill({
+    'First name': 'Sanne',
+    'Last name': 'de Vries',
+    'E-mail': 'sanne.devries@example.nl',
+    'VAT number (optional)': 'NL822898044B01',
+  });
+  await expect(widget.root.getByText(/^Found: CLOUDSUITE DEMO B\.V\./)).toBeVisible();
+  await expect(widget.field('Organisation name')).toHaveValue('CLOUDSUITE DEMO B.V.');
+  await expect(widget.field('Country')).toHaveValue('NL');
+  await widget.field('VAT number (optional)').blur();
+  await shoot('autofill.png');
 });

@@ -121,6 +121,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
   const flows = buildFlows(config, {
     sandboxUrl: deps.sandboxUrl,
     sandboxBaseUrl: deps.sandbox?.baseUrlFor,
+    ...(deps.sandbox ? { sandboxRegistry: deps.sandbox.registry } : {}),
     log: deps.log,
     metrics,
     webhooks: webhooks.byFlow,
@@ -211,6 +212,7 @@ export function createApp(config: LoadedConfig, deps: AppDeps): App {
       await limits.close();
       for (const flow of flows.values()) flow.breaker.shutdown();
       await Promise.all([...flows.values()].map((flow) => flow.http.close()));
+      await Promise.all([...flows.values()].map((flow) => flow.lookups.close()));
     },
   };
 }

@@ -27,6 +27,8 @@ export interface Metrics {
   registration(flowId: string, outcome: RegistrationOutcome): void;
   providerCall(provider: string, flowId: string, outcome: string, seconds: number): void;
   webhook(outcome: WebhookOutcome): void;
+  /** A registry lookup's outcome: found, not_found, unavailable (cache hits are not counted). */
+  registryLookup(registry: string, flowId: string, outcome: string, seconds: number): void;
 }
 
 const BREAKER_STATE = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -59,6 +61,13 @@ export function createMetrics(deps: {
     help: 'Calls to providers, by provider, flow and outcome (HTTP status or error)',
     labelNames: ['provider', 'flow', 'outcome'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const lookups = new Histogram({
+    name: 'org_signup_registry_lookup_duration_seconds',
+    help: 'Registry lookups (DaData, VIES, Companies House, Hectare) by registry, flow and outcome',
+    labelNames: ['registry', 'flow', 'outcome'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
   new Gauge({
@@ -134,5 +143,7 @@ export function createMetrics(deps: {
     registration: (flow, outcome) => registrations.inc({ flow, outcome }),
     providerCall: (provider, flow, outcome, seconds) =>
       latency.observe({ provider, flow, outcome }, seconds),
+    registryLookup: (registryId, flow, outcome, seconds) =>
+      lookups.observe({ registry: registryId, flow, outcome }, seconds),
   };
 }

@@ -74,9 +74,41 @@ export interface FlowDescriptor {
   bot: { honeypot: boolean; minFillSeconds: number; formToken: string };
   /** Where set, the host page renders this captcha and hands its token to the widget. */
   captcha?: { provider: 'turnstile' | 'hcaptcha'; siteKey: string };
+  /**
+   * The fields the BFF looks up in a registry (`GET /v1/flows/:flow/lookup`), absent when none:
+   * e.g. `["inn"]`. `holdingNumber` is looked up with the `zip` field's value as the postcode.
+   */
+  lookup?: LookupFieldName[];
   /** The locale chosen from the request's `?locale=` preferences, and all its texts. */
   locale: string;
   strings: Record<StringKey, string>;
+}
+
+/** The fields a registry can be asked about. */
+export type LookupFieldName = 'inn' | 'vat' | 'companyNumber' | 'holdingNumber';
+
+/** A company's standing in its registry. */
+export type RegistryStatus = 'active' | 'liquidating' | 'liquidated' | 'dissolved' | 'unknown';
+
+/** `GET /v1/flows/:flow/lookup?field=…&value=…[&zip=…]`: 200 (docs/registries.md). */
+export interface LookupResponse {
+  field: LookupFieldName;
+  /** The number as the registry was asked (compacted: no spaces, upper case). */
+  value: string;
+  status: RegistryStatus;
+  /** What to fill in: only what the registry gave. */
+  fields: {
+    organisationName: string;
+    street?: string;
+    houseNumber?: string;
+    zip?: string;
+    city?: string;
+    country?: string;
+  };
+  /** The registry id: `dadata`, `vies`, `companies-house`, `hectare`. */
+  source: string;
+  /** `holdingNumber` only: the Red Tractor certificate (`Valid` or `Grace`, ISO 8601 expiry). */
+  certificate?: { status: string; expires: string };
 }
 
 /** What the widget shows after a successful submission (docs/design.md §1). */

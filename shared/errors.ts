@@ -16,6 +16,15 @@ export const FIELD_ERROR_CODES = [
   'invalid_code',
   'too_short',
   'common_password',
+  'invalid_vat',
+  'invalid_company_number',
+  'company_liquidated',
+  'company_dissolved',
+  'certificate_required',
+  'disposable_email',
+  'free_mail_domain',
+  'email_domain_mismatch',
+  'email_domain_no_mail',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 
@@ -42,6 +51,7 @@ export const PROBLEM_CODES = [
   'too_many_attempts',
   'unauthorized',
   'internal_error',
+  'lookup_unavailable',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 

@@ -22,6 +22,44 @@ export function isValidInn(value: string): boolean {
   return innCheckDigit(d, INN12_11) === d[10] && innCheckDigit(d, INN12_12) === d[11];
 }
 
+/** What people type around registry numbers: spaces, dots, dashes, slashes. */
+const compact = (value: string) => value.replace(/[\s./-]/g, '').toUpperCase();
+
+/** The prefixes VIES answers for: the EU member states (Greece is EL) and Northern Ireland. */
+export const VIES_PREFIXES =
+  'AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI';
+
+/** A VAT number as VIES takes it: `NL004495445B01` from `nl 0044.95.445 b01`. */
+export const compactVat = compact;
+
+/**
+ * The shape of an EU VAT number: a VIES member-state prefix and 2 to 12 letters or digits. Each
+ * country's checksum is the server's (a library too big for the widget); the shape is enough to
+ * keep a typo from leaving the browser in most cases.
+ */
+export function isPlausibleVat(value: string): boolean {
+  const vat = compact(value);
+  return /^[A-Z]{2}[0-9A-Z+*]{2,12}$/.test(vat) && VIES_PREFIXES.includes(vat.slice(0, 2));
+}
+
+/**
+ * A UK company number as Companies House writes it: 8 characters, digits padded with zeros in
+ * front (`123456` is `00123456`), or a 2-letter prefix (SC, NI, OC…) and 6 digits.
+ */
+export function compactCompanyNumber(value: string): string {
+  const number = compact(value);
+  return /^\d{1,7}$/.test(number) ? number.padStart(8, '0') : number;
+}
+
+export function isValidCompanyNumber(value: string): boolean {
+  return /^(\d{8}|[A-Z]{2}\d{6}|[A-Z]{2}\d{5}[A-Z])$/.test(compactCompanyNumber(value));
+}
+
+/** A holding number (County/Parish/Holding, `11/111/1111`) as Red Tractor lists it. */
+export function isPlausibleHoldingNumber(value: string): boolean {
+  return /^\d{2}\/\d{3}\/\d{4}$/.test(value.trim());
+}
+
 /**
  * Makes what people paste into a "domain" box a hostname: trims, lower-cases and drops a leading
  * `http(s)://`, a leading `www.` is kept (it is a valid, distinct host) and one trailing slash.

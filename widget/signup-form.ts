@@ -22,6 +22,7 @@ import { focusAfterUpdate } from './focus.ts';
 import type { FlowLoader } from './flow-loader.ts';
 import { httpUrl } from './http-url.ts';
 import type { OrgSignupHost } from './host.ts';
+import { looksUp, lookUp, suggestDomain } from './lookup.ts';
 import {
   attemptFor,
   fieldError,
@@ -50,6 +51,8 @@ export class SignupForm implements ReactiveController {
   /** When sending began: 3 s later, "Still working…" and a progress bar show. */
   #since = 0;
   #touched = new Set<string>();
+  /** What the registry lookup found, or not, by field: said under the field. */
+  #notes: Record<string, string> = {};
   /** The last body sent and its key: an identical resubmission reuses the key. */
   #lastAttempt?: Attempt;
   #abort?: AbortController;
@@ -74,13 +77,11 @@ export class SignupForm implements ReactiveController {
     this.#abort?.abort();
   }
 
-  /** Takes the page's values (strings only) for the fields the user has not typed in. */
+  /** Takes the page's (or the registry's) strings for the fields the user has not typed in. */
   prefill(values: Record<string, string> | undefined): void {
-    const untouched = Object.entries(values ?? {}).filter(
-      ([k, v]) => typeof v === 'string' && !this.#touched.has(k),
-    );
-    this.values = { ...this.values, ...Object.fromEntries(untouched) };
-    this.#host.requestUpdate();
+    for (const [k, v] of Object.entries(values ?? {})) {
+      if (typeof v === 'string' && !this.#touched.has(k)) this.#set(k, v);
+    }
   }
 
   /** A descriptor came: the `invite-code` attribute fills its field, where the flow has one. */
@@ -152,6 +153,8 @@ export class SignupForm implements ReactiveController {
             `strength.${passwordStrength(value, field as PasswordPolicy)}` as StringKey,
           )
         : '';
+    const lookup = looksUp(this.#loader.descriptor!, name);
+    const tip = name === 'email' && suggestDomain(value);
     const describedBy = [hint ? `h-${name}` : '', error ? `e-${name}` : '']
       .filter(Boolean)
       .join(' ');
@@ -184,9 +187,27 @@ export class SignupForm implements ReactiveController {
               @blur=${this.#onBlur}
             />`
       }
-      <p class="error" part="error" id="e-${name}">${errorText}</p>
+      <p class="error" part="error" id="e-${name}" aria-live=${lookup ? 'polite' : 'off'}>
+        ${errorText}
+      </p>
       ${login ? html`<a href=${login}>${this.#loader.t('form.signIn')}</a>` : nothing}
-      ${field.minLength ? html`<p class="hint" aria-live="polite">${strength}</p>` : nothing}
+      <p class="hint" aria-live="polite">
+        ${
+          strength ||
+          (tip
+            ? html`<button
+                type="button"
+                class="secondary"
+                @click=${() => {
+                  this.#set(name, `${value.split('@')[0]}@${tip}`);
+                  void focusAfterUpdate(this.#host, '#f-email');
+                }}
+              >
+                ${this.#loader.t('form.suggest', { domain: tip })}
+              </button>`
+            : this.#notes[name])
+        }
+      </p>
     </div>`;
   }
 
@@ -282,20 +303,55 @@ export class SignupForm implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  #fieldOf(input: HTMLInputElement): FieldDescriptor | undefined {
-    return this.#loader.descriptor?.fields.find((f) => f.name === input.name);
+  #fieldOf(name: string): FieldDescriptor | undefined {
+    return this.#loader.descriptor?.fields.find((f) => f.name === name);
   }
 
   #onInput = (e: Event): void => {
     const input = e.target as HTMLInputElement;
     this.#touched.add(input.name);
-    this.values = { ...this.values, [input.name]: input.value };
-    this.#host.requestUpdate();
-    // Once a field shows an error, it updates as the user types, so the fix is seen at once.
-    const field = this.#fieldOf(input);
-    if (field && this.#errors[input.name])
-      this.#setError(input.name, fieldError(field, input.value));
+    this.#set(input.name, input.value);
   };
+
+  /** A value typed, accepted or prefilled; a registry number, once valid, is looked up. */
+  #set(name: string, value: string): void {
+    this.values = { ...this.values, [name]: value };
+    this.#host.requestUpdate();
+    const field = this.#fieldOf(name);
+    if (!field) return;
+    // Once a field shows an error, it updates as the user types, so the fix is seen at once.
+    if (this.#errors[name]) this.#setError(name, fieldError(field, value));
+    if (looksUp(this.#loader.descriptor!, name)) {
+      this.#notes[name] = '';
+      if (!fieldError(field, value)) void this.#lookUp(name, value);
+    }
+  }
+
+  /**
+   * Fills in what the registry has on the number (but what the user typed), or says it has
+   * nothing; a liquidated or dissolved company is the field's error. Unavailable: nothing shows.
+   */
+  async #lookUp(name: string, value: string): Promise<void> {
+    // The flow id needs no escaping: it loaded the descriptor, and configured ids are [a-z0-9_-].
+    const found = await lookUp(
+      `${this.#loader.endpoint}/v1/flows/${this.#host.flow}/lookup?field=${name}&value=`,
+      value,
+      () => this.values[name],
+    );
+    // The two statuses that end in "ed", each with its error: company_liquidated, _dissolved.
+    if (found?.status?.endsWith('ed'))
+      this.#setError(name, `company_${found.status}` as FieldErrorCode);
+    else if (found) {
+      // Not found ({}): a hint. Found: its fields, and "Found: name, city".
+      const { fields } = found;
+      this.prefill(fields);
+      this.#notes[name] = this.#loader.t(fields ? 'lookup.found' : 'lookup.none', {
+        city: '',
+        ...fields,
+      });
+    }
+    this.#host.requestUpdate();
+  }
 
   /**
    * Leaving a field checks it; one that shows an error keeps it (typing updates it): the BFF's
@@ -303,7 +359,7 @@ export class SignupForm implements ReactiveController {
    */
   #onBlur = (e: FocusEvent): void => {
     const input = e.target as HTMLInputElement;
-    const field = this.#fieldOf(input);
+    const field = this.#fieldOf(input.name);
     if (!field || !this.#touched.has(input.name) || this.#errors[input.name]) return;
     this.#setError(input.name, fieldError(field, input.value));
   };

@@ -84,6 +84,7 @@ interface JournalRow {
   attempts: number;
   nextAttemptAt: string | null;
   lastDetail: string | null;
+  registry?: string | null;
   createdAt: string;
 }
 
@@ -91,11 +92,12 @@ function formatRegistrations(rows: JournalRow[]): string {
   if (rows.length === 0) return 'No registrations match.';
   const time = (iso: string | null) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
   return table([
-    ['ID', 'FLOW', 'STATUS', 'ATTEMPTS', 'NEXT ATTEMPT', 'CREATED', 'LAST'],
+    ['ID', 'FLOW', 'STATUS', 'REGISTRY', 'ATTEMPTS', 'NEXT ATTEMPT', 'CREATED', 'LAST'],
     ...rows.map((r) => [
       r.id,
       r.flow,
       r.status,
+      r.registry ?? '',
       String(r.attempts),
       time(r.nextAttemptAt),
       time(r.createdAt),

@@ -14,6 +14,7 @@ import type { ApprovalsApi, DoctorCheck } from '../providers/types.ts';
 import type { Store } from '../store/types.ts';
 import { webhooksForStored } from '../webhooks/events.ts';
 import { requireBearer } from './auth.ts';
+import { verificationSummary } from '../registration/verify.ts';
 
 const approveSchema = z
   .strictObject({
@@ -239,6 +240,9 @@ export function adminRouter(deps: {
       attempts: r.attempts,
       nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
       lastDetail: r.lastDetail,
+      // What the registries said at submit: `unverified` when one could not be asked.
+      registry: verificationSummary(r.verification),
+      verification: r.verification,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     }));

@@ -132,6 +132,23 @@ function checkFlow(
       );
     }
   }
+  for (const [field, registry] of Object.entries(flow.lookup ?? {})) {
+    // A holding number is looked up only (the provider never takes it), so any flow may offer it.
+    if (field !== 'holdingNumber' && !fields.some((f) => f.name === field)) {
+      problems.push(`${at}.lookup.${field}: ${flow.provider} has no field "${field}"`);
+    }
+    if (registry?.sandbox && !sandbox.enabled && !sandbox.url) {
+      problems.push(
+        `${at}.lookup.${field}.sandbox: set "sandbox": { "enabled": true } or a "sandbox.url" to reach`,
+      );
+    }
+  }
+  if (flow.preferRegistryName && !flow.lookup) {
+    problems.push(`${at}.preferRegistryName: needs a "lookup" to take the name from`);
+  }
+  if (flow.requireCertification && !flow.lookup?.holdingNumber) {
+    problems.push(`${at}.requireCertification: needs "lookup": { "holdingNumber": … }`);
+  }
   const optional = fields.filter((f) => !f.required).map((f) => f.name);
   for (const name of flow.optionalFields ?? []) {
     if (!optional.includes(name)) {
@@ -232,6 +249,13 @@ export function parseConfig(
       );
     }
   }
+  candidates.forEach((flow, i) => {
+    if (flow?.requireCertification) {
+      warnings.push(
+        `flows[${i}].requireCertification: not enforced at submit yet (the holding number is looked up, not submitted); the lookup route answers 404 for a holding without a valid or grace certificate`,
+      );
+    }
+  });
   problems.push(...missing);
   if (problems.length || !parsed.success) throw new ConfigError(source, problems);
   // An operator's switch for load tests and benchmarks; main.ts says so loudly at start.
@@ -258,6 +282,10 @@ export function usesSandbox(document: unknown, env: NodeJS.ProcessEnv): boolean 
   const hooks = [
     ...listOf(raw.webhooks),
     ...flows.flatMap((f) => listOf((f as { webhooks?: unknown } | null)?.webhooks)),
+    // So are the registries' simulators.
+    ...flows.flatMap((f): unknown[] =>
+      Object.values((f as { lookup?: Record<string, unknown> } | null)?.lookup ?? {}),
+    ),
   ];
   return enabled || flows.some(sandboxed) || hooks.some(sandboxed);
 }

@@ -9,7 +9,8 @@ import { LOCALE_IDS } from '../../shared/i18n/index.ts';
 import { PROVIDER_IDS } from '../../shared/providers.ts';
 import { isOriginPattern } from './origins.ts';
 import { WEBHOOK_EVENT_TYPES } from '../store/types.ts';
-import { secret } from './secret.ts';
+import { plainOrEnv, secret } from './secret.ts';
+import { LOOKUP_REGISTRY, REGISTRY_IDS } from '../registries/types.ts';
 
 /** At most `max` requests per client IP in `windowSeconds`. */
 const rateRule = z.strictObject({
@@ -18,7 +19,13 @@ const rateRule = z.strictObject({
 });
 
 /** The routes limited separately, per client IP and per flow. */
-export const RATE_LIMITED_ROUTES = ['descriptor', 'registration', 'verify', 'resend'] as const;
+export const RATE_LIMITED_ROUTES = [
+  'descriptor',
+  'registration',
+  'verify',
+  'resend',
+  'lookup',
+] as const;
 export type RateLimitedRoute = (typeof RATE_LIMITED_ROUTES)[number];
 
 const DEFAULT_RATE_LIMITS: Record<RateLimitedRoute, z.infer<typeof rateRule>> = {
@@ -29,6 +36,8 @@ const DEFAULT_RATE_LIMITS: Record<RateLimitedRoute, z.infer<typeof rateRule>> = 
   // Each registration also allows only 5 wrong codes per code sent (registration/follow-ups.ts).
   verify: { windowSeconds: 600, max: 30 },
   resend: { windowSeconds: 3_600, max: 10 },
+  // The widget asks once a number is complete; people correct typos, a few times each.
+  lookup: { windowSeconds: 600, max: 60 },
 };
 
 const flowRateLimits = z.strictObject(
@@ -80,6 +89,82 @@ export const webhookSchema = z
     path: ['secret'],
   });
 export type WebhookConfig = z.infer<typeof webhookSchema>;
+
+/** One looked-up field's registry (docs/registries.md). */
+export const registrySchema = z.strictObject({
+  registry: z.enum(REGISTRY_IDS),
+  /** The built-in simulator at /sandbox/<registry>/, with its own credentials. */
+  sandbox: z.boolean().default(false),
+  /** The registry's API (default: its public one; Hectare has none). */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** DaData's API key, Companies House's REST API key. */
+  apiKey: secret().optional(),
+  /** Hectare's Login. */
+  username: plainOrEnv().optional(),
+  password: secret().optional(),
+  /** VIES: your own VAT number, so that each check gets a consultation number (evidence). */
+  requester: z
+    .string()
+    .regex(/^[A-Z]{2}[0-9A-Z]{2,12}$/, 'a VAT number with its country prefix, e.g. NL004495445B01')
+    .optional(),
+  /** The whole lookup's budget, VIES's retries included. */
+  timeoutMs: z.int().min(100).max(30_000).default(4_000),
+  /** How long an answer is reused (the widget's lookup, then the registration's check). */
+  cacheSeconds: z
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3_600),
+});
+export type RegistryConfig = z.infer<typeof registrySchema>;
+
+export const lookupSchema = z
+  .strictObject({
+    inn: registrySchema.optional(),
+    vat: registrySchema.optional(),
+    companyNumber: registrySchema.optional(),
+    holdingNumber: registrySchema.optional(),
+  })
+  .superRefine((lookup, ctx) => {
+    for (const [field, config] of Object.entries(lookup)) {
+      if (!config) continue;
+      const expected = LOOKUP_REGISTRY[field as keyof typeof LOOKUP_REGISTRY];
+      const at = (key: string) => [field, key];
+      if (config.registry !== expected) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('registry'),
+          message: `${field} is looked up in "${expected}"`,
+        });
+      }
+      if (config.sandbox) {
+        if (config.baseUrl || config.apiKey || config.password)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('sandbox'),
+            message:
+              'a sandbox lookup uses the simulator and its credentials: drop baseUrl and keys',
+          });
+        continue;
+      }
+      if ((expected === 'dadata' || expected === 'companies-house') && !config.apiKey) {
+        ctx.addIssue({
+          code: 'custom',
+          path: at('apiKey'),
+          message: `${expected} needs "apiKey": { "env": … } (or "sandbox": true)`,
+        });
+      }
+      if (expected === 'hectare' && (!config.baseUrl || !config.username || !config.password)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message:
+            'Hectare needs "baseUrl" (ending in /customers/), "username" and "password": { "env": … } (or "sandbox": true)',
+        });
+      }
+    }
+  });
+export type LookupConfig = z.infer<typeof lookupSchema>;
 
 export const flowSchema = z.strictObject({
   /** The id in `<org-signup flow="…">` and in the API's paths. */
@@ -162,6 +247,29 @@ export const flowSchema = z.strictObject({
   captcha: captchaSchema.optional(),
   /** Provider-specific settings: credentials, ids, assumed protocol details. */
   settings: z.record(z.string(), z.unknown()).default({}),
+  /** Registry lookups by field: the widget fills the form in, the BFF checks at submit. */
+  lookup: lookupSchema.optional(),
+  /** The registry's legal name replaces the organisation name typed, in the provider call. */
+  preferRegistryName: z.boolean().default(false),
+  /** Refuse a holding number without a valid (or grace) Red Tractor certificate. */
+  requireCertification: z.boolean().default(false),
+  /** The e-mail must be at the company's `domain` or one of its subdomains. */
+  emailMatchesDomain: z.boolean().default(false),
+  /**
+   * Refuse e-mail domains that take no mail (no MX, A or AAAA; or a null MX). Off unless set; a
+   * DNS failure or timeout never refuses anyone.
+   */
+  mailDomainCheck: z
+    .strictObject({
+      /** DNS servers to ask (`"192.0.2.53"`, `"192.0.2.53:5353"`); default: the system's. */
+      dnsServers: z
+        .array(z.string().regex(/^[0-9a-fA-F.:[\]]+$/, 'an IP address, with an optional :port'))
+        .min(1)
+        .optional(),
+      /** The whole check's budget. */
+      timeoutMs: z.int().min(50).max(5_000).default(1_500),
+    })
+    .optional(),
   /** This flow's own webhook endpoints, besides the top-level ones. */
   webhooks: z.array(webhookSchema).default([]),
 });

@@ -19,6 +19,7 @@ import type { WebhookEndpoint } from '../webhooks/events.ts';
 import { phoneExampleFor, phonePlanFor } from './normalize.ts';
 import { passwordPolicyFor } from './passwords.ts';
 import { createRedactor, secretValues, type Redactor } from '../providers/kit/redact.ts';
+import { createFlowLookups, type FlowLookups, type RegistryId } from '../registries/index.ts';
 
 /**
  * The most one attempt to register can take: an adapter makes at most three calls per
@@ -38,8 +39,13 @@ export const CAPTCHA_TIMEOUT_MS = 5_000;
  * attempt's time the server itself gives the registration up to another taker (its lease), so
  * an answer that has not come by then is not coming.
  */
-export function budgetMsFor(flow: Pick<LoadedFlow, 'timeouts' | 'captcha'>): number {
-  return attemptMsFor(flow.timeouts) + (flow.captcha ? CAPTCHA_TIMEOUT_MS : 0);
+export function budgetMsFor(
+  flow: Pick<LoadedFlow, 'timeouts' | 'captcha' | 'lookup' | 'mailDomainCheck'>,
+): number {
+  // Each looked-up number is checked again, one after the other, before the provider is called.
+  const lookups = Object.values(flow.lookup ?? {}).reduce((ms, r) => ms + (r?.timeoutMs ?? 0), 0);
+  const mail = flow.mailDomainCheck?.timeoutMs ?? 0;
+  return attemptMsFor(flow.timeouts) + (flow.captcha ? CAPTCHA_TIMEOUT_MS : 0) + lookups + mail;
 }
 
 export interface Flow {
@@ -62,6 +68,8 @@ export interface Flow {
   redact: Redactor;
   /** The webhook endpoints that hear this flow's events. */
   webhooks: readonly WebhookEndpoint[];
+  /** Registry lookups by field (docs/registries.md). */
+  lookups: FlowLookups;
 }
 
 export interface FlowOptions {
@@ -73,6 +81,11 @@ export interface FlowOptions {
   metrics: Metrics;
   /** Each flow's webhook endpoints (webhooks/endpoints.ts). */
   webhooks?: Map<string, WebhookEndpoint[]>;
+  /** The sandbox plugin's `registry`: where a `sandbox: true` lookup goes. */
+  sandboxRegistry?: (
+    sandboxUrl: string,
+    registry: RegistryId,
+  ) => { baseUrl: URL; apiKey?: string; username?: string; password?: string };
 }
 
 function baseUrlOf(flow: LoadedFlow, options: FlowOptions, config: LoadedConfig): URL {
@@ -138,6 +151,14 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       log,
     });
     const breaker = createBreaker(flowConfig, log);
+    const sandboxUrl = config.sandbox.url ?? options.sandboxUrl;
+    const sandboxRegistry = options.sandboxRegistry;
+    const lookups = createFlowLookups(flowConfig.lookup, {
+      log,
+      observe: (registry, outcome, seconds) =>
+        options.metrics.registryLookup(registry, flowConfig.id, outcome, seconds),
+      sandbox: sandboxUrl && sandboxRegistry ? (id) => sandboxRegistry(sandboxUrl, id) : undefined,
+    });
     flows.set(flowConfig.id, {
       id: flowConfig.id,
       provider: flowConfig.provider,
@@ -159,6 +180,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
         consent: { required: flowConfig.requireConsent },
         locales: flowConfig.locales ?? [...LOCALE_IDS],
         hostValues: flowConfig.hostValues,
+        ...(lookups.fields.length ? { lookup: lookups.fields } : {}),
         bot: {
           honeypot: flowConfig.botProtection.honeypot,
           minFillSeconds: flowConfig.botProtection.minFillSeconds,
@@ -179,6 +201,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
       http,
       redact,
       webhooks: options.webhooks?.get(flowConfig.id) ?? [],
+      lookups,
     });
   }
   return flows;

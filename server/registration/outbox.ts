@@ -58,6 +58,7 @@ export function createOutboxWorker(deps: {
       provider: flow?.provider ?? '',
       status,
       submission: work.submission,
+      verification: work.verification,
       ...extra,
     });
   };

@@ -17,7 +17,7 @@ import { FIELD_SPECS, type FieldValues } from '../../shared/fields.ts';
 import { HttpProblem, invalidFields } from '../errors.ts';
 import type { Metrics, RegistrationOutcome } from '../metrics.ts';
 import type { RegistrationInput } from '../providers/types.ts';
-import type { Store, StoredRegistration } from '../store/types.ts';
+import type { Store, StoredRegistration, Verification } from '../store/types.ts';
 import { problemBody } from '../web/problem.ts';
 import { EVENT_OF_STATUS, webhooksFor, type EventFacts } from '../webhooks/events.ts';
 import { attempt, backoffMs, isUsersAnswer, leaseMsFor, logFailure } from './delivery.ts';
@@ -25,6 +25,8 @@ import type { Flow } from './flows.ts';
 import { botCheck, formExpired, type FormTokens } from './guards/bot-protection.ts';
 import { checkCaptcha } from './guards/captcha.ts';
 import { normalizeForProvider } from './normalize.ts';
+import { verifyWithRegistries } from './verify.ts';
+import { emailQualityErrors, mailDomainError } from './email-quality.ts';
 import {
   answerFor,
   describeError,
@@ -107,6 +109,8 @@ function validate(flow: Flow, body: unknown, idempotencyKey: string | undefined)
     phonePlan: flow.rules.find((rule) => rule.name === 'phone')?.plan,
   });
   if (!normalised.ok) throw invalidFields(normalised.errors);
+  const quality = emailQualityErrors(flow.config, normalised.values);
+  if (Object.keys(quality).length) throw invalidFields(quality);
   const hostValues = request.hostValues ?? {};
   const refused = Object.keys(hostValues).filter(
     (name) => !flow.config.hostValues.includes(name as never),
@@ -157,10 +161,12 @@ export function createRegistrationService(
     key: string,
     submission: StoredSubmission,
     tokenHash: string | undefined,
+    checked: { hashed: StoredSubmission; verification: Verification[] },
   ): Promise<Started | Answer> {
     // Secret fields (passwords) stay out of the hash too: a stored hash of a request whose
-    // other values are known would let a password be guessed offline.
-    const requestHash = createHash('sha256').update(canonicalJson(submission)).digest('hex');
+    // other values are known would let a password be guessed offline. The request as sent is
+    // hashed, not the registry's name put in its place: the same request again is a replay.
+    const requestHash = createHash('sha256').update(canonicalJson(checked.hashed)).digest('hex');
     const entry = {
       id: crypto.randomUUID(),
       flowId: flow.id,
@@ -169,6 +175,7 @@ export function createRegistrationService(
       submission,
       leaseMs: leaseMsFor(flow),
       ...(tokenHash ? { formTokenHash: tokenHash } : {}),
+      ...(checked.verification.length ? { verification: checked.verification } : {}),
     };
     let begun = await store.begin(entry);
     // The same request is being handled right now (a double click, a client retry): wait
@@ -233,6 +240,7 @@ export function createRegistrationService(
     submission: StoredSubmission,
     values: FieldValues,
     log: Logger,
+    verification: Verification[],
   ): Promise<Answer> {
     const { id, leaseToken, outcomeUnknown } = begun;
     // Bindings per call, not a child logger: a child costs as much as a line, and most of
@@ -246,6 +254,7 @@ export function createRegistrationService(
         provider: flow.provider,
         status,
         submission,
+        verification,
         ...extra,
       });
     const input: RegistrationInput = { registrationId: id, ...submission, fields: values };
@@ -335,17 +344,29 @@ export function createRegistrationService(
       const valid = validate(flow, body, idempotencyKey);
       const { bot, tokenHash } = await guard(flow, valid, context);
       const { request } = valid;
-      const submission: StoredSubmission = {
-        fields: withoutSecrets(valid.values),
+      const envelope = {
         hostValues: valid.hostValues,
         utm: request.utm ?? {},
         consent: request.consent ?? false,
         locale: request.locale ?? 'en',
       };
-      const begun = await journal(flow, valid.key, submission, tokenHash);
+      const sent: StoredSubmission = { fields: withoutSecrets(valid.values), ...envelope };
+      if (!bot) {
+        const noMail = await mailDomainError(flow.config, valid.values.email);
+        if (Object.keys(noMail).length) throw invalidFields(noMail);
+      }
+      // A bot's numbers are never looked up: it learns nothing, the registries pay nothing.
+      const checked = bot
+        ? { verification: [], values: valid.values }
+        : await verifyWithRegistries(flow, valid.values, context.log);
+      const submission: StoredSubmission = { fields: withoutSecrets(checked.values), ...envelope };
+      const begun = await journal(flow, valid.key, submission, tokenHash, {
+        hashed: sent,
+        verification: checked.verification,
+      });
       if (!('kind' in begun)) return begun;
       if (bot) return discard(flow, begun, bot, context.log);
-      return deliver(flow, begun, submission, valid.values, context.log);
+      return deliver(flow, begun, submission, checked.values, context.log, checked.verification);
     },
 
     find: (id) => store.get(id),

@@ -77,3 +77,18 @@ export function certificatesFor(
       ),
   );
 }
+
+/** `GET _records`: every certificate's holding, as the lookup route answers it. */
+export function certificateRecords() {
+  return RED_TRACTOR_CERTIFICATES.flatMap((c) =>
+    c.certifiedSites.map((s) => ({
+      field: 'holdingNumber',
+      value: s.siteIdentifiers.identifier,
+      zip: s.sitePostcode,
+      // An expired certificate is never returned: that holding is not found.
+      status: c.certificateStatus === 'Expired' ? 'unknown' : 'active',
+      organisationName: s.siteName,
+      certificate: { status: c.certificateStatus, expires: c.certificateExpiryDate },
+    })),
+  );
+}

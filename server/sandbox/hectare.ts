@@ -56,7 +56,7 @@ import {
   type ProviderAccount,
   type SimulatorApi,
 } from './simulator.ts';
-import { certificatesFor } from './hectare-certificates.ts';
+import { certificateRecords, certificatesFor } from './hectare-certificates.ts';
 
 export const HECTARE_SANDBOX = {
   /** The platform account a sandbox flow logs in with: it may create organisations. */
@@ -580,6 +580,10 @@ export function createHectareSimulator(): SimulatorApi {
     const offset = Math.max(0, Number(textParam('offset') ?? 0) || 0);
     const limit = Math.max(1, Number(textParam('limit') ?? 50) || 50);
     res.json(found.slice(offset, offset + limit).map(userJson));
+  });
+
+  router.get('/_records', (_req, res) => {
+    res.json(certificateRecords());
   });
 
   router.get('/customers/red-tractor/certificates', (req, res) => {

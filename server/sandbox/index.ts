@@ -5,12 +5,17 @@
  */
 import express, { type Router } from 'express';
 import type { ProviderId } from '../../shared/providers.ts';
+import type { RegistryId } from '../registries/types.ts';
 import { cloudsuiteSandboxFlow, createCloudsuiteSimulator } from './cloudsuite.ts';
 import { createHectareSimulator, hectareSandboxFlow } from './hectare.ts';
 import { createIntellectMoneySimulator, intellectMoneySandboxFlow } from './intellectmoney.ts';
 import { createNitroSimulator, nitroSandboxFlow } from './nitro.ts';
 import { createTiteliveSimulator, titeliveSandboxFlow } from './titelive.ts';
 import { simulatorRouter, type SimulatorApi } from './simulator.ts';
+import { COMPANIES_HOUSE_SANDBOX, createCompaniesHouseSimulator } from './companies-house.ts';
+import { DADATA_SANDBOX, createDadataSimulator } from './dadata.ts';
+import { createViesSimulator } from './vies.ts';
+import { HECTARE_SANDBOX } from './hectare.ts';
 import { createWebhookReceiver, WEBHOOKS_SANDBOX } from './webhooks.ts';
 
 export interface SimulatorDefinition {
@@ -29,6 +34,35 @@ export const SIMULATORS: Record<ProviderId, SimulatorDefinition> = {
   titelive: { ...titeliveSandboxFlow, create: createTiteliveSimulator },
 };
 
+/**
+ * The registries' simulators (docs/registries.md), each at `/<registry id>`, and what a
+ * `sandbox: true` lookup gets: where the API is below it, the simulator's credentials. The
+ * hectare registry is the hectare provider's simulator, which answers Get Red Tractor Certificates.
+ */
+const REGISTRY_SIMULATORS: Record<
+  RegistryId,
+  {
+    create?: () => SimulatorApi;
+    basePath: string;
+    apiKey?: string;
+    username?: string;
+    password?: string;
+  }
+> = {
+  dadata: { create: createDadataSimulator, basePath: '/', apiKey: DADATA_SANDBOX.apiKey },
+  vies: { create: createViesSimulator, basePath: '/' },
+  'companies-house': {
+    create: createCompaniesHouseSimulator,
+    basePath: '/',
+    apiKey: COMPANIES_HOUSE_SANDBOX.apiKey,
+  },
+  hectare: {
+    basePath: hectareSandboxFlow.basePath,
+    username: HECTARE_SANDBOX.username,
+    password: HECTARE_SANDBOX.password,
+  },
+};
+
 /** All simulators, each at `/<provider id>`, and the webhook receiver, fresh state. */
 export function sandboxRouter(): Router {
   const router = express.Router();
@@ -36,6 +70,9 @@ export function sandboxRouter(): Router {
     router.use(`/${id}`, simulatorRouter(simulator.create()));
   }
   router.use('/webhooks', simulatorRouter(createWebhookReceiver()));
+  for (const [id, registry] of Object.entries(REGISTRY_SIMULATORS)) {
+    if (registry.create) router.use(`/${id}`, simulatorRouter(registry.create()));
+  }
   return router;
 }
 
@@ -49,6 +86,11 @@ export interface SandboxPlugin {
   demoSettings: (provider: ProviderId) => Record<string, unknown>;
   /** The webhook receiver (`{ "sandbox": true }` endpoints): its URL and signing secret. */
   webhookReceiver: (sandboxUrl: string) => { url: URL; secret: string };
+  /** Where a `sandbox: true` lookup in `registry` goes, with the simulator's credentials. */
+  registry: (
+    sandboxUrl: string,
+    registry: RegistryId,
+  ) => { baseUrl: URL; apiKey?: string; username?: string; password?: string };
 }
 
 export const sandbox: SandboxPlugin = {
@@ -60,4 +102,11 @@ export const sandbox: SandboxPlugin = {
     url: new URL('sandbox/webhooks/', sandboxUrl.replace(/\/?$/, '/')),
     secret: WEBHOOKS_SANDBOX.secret,
   }),
+  registry: (sandboxUrl, registry) => {
+    const { create: _create, basePath, ...credentials } = REGISTRY_SIMULATORS[registry];
+    return {
+      baseUrl: new URL(`sandbox/${registry}${basePath}`, sandboxUrl.replace(/\/?$/, '/')),
+      ...credentials,
+    };
+  },
 };

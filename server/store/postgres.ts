@@ -37,6 +37,7 @@ import type {
   OutboxStats,
   StepReservation,
   Store,
+  Verification,
 } from './types.ts';
 
 export interface PostgresStoreOptions {
@@ -115,6 +116,8 @@ export const MIGRATIONS: readonly string[] = [
      ON $S.webhook_deliveries (registration_id, created_at);`,
   // A replay opens a new delivery window (the deadline counts from it): NULL is created_at.
   `ALTER TABLE $S.webhook_deliveries ADD COLUMN window_start BIGINT;`,
+  // The registry checks made at submit (issue 19): JSON, the evidence kept with the registration.
+  `ALTER TABLE $S.registrations ADD COLUMN verification TEXT;`,
 ];
 
 /** The index behind `token_used` (its name is what a unique violation reports). */
@@ -263,8 +266,8 @@ export async function openPostgresStore(
   // a unique violation instead (only the key's conflict is DO NOTHING): see begin.
   const insertSql = `WITH created AS (
       INSERT INTO ${R} (id, flow_id, idempotency_key, request_hash, status, submission,
-        lease_until, lease_token, form_token_hash, created_at, updated_at)
-      VALUES ($1, $2, $3, $4, 'pending', $5, $6::bigint, $7, $9, $8::bigint, $8::bigint)
+        lease_until, lease_token, form_token_hash, verification, created_at, updated_at)
+      VALUES ($1, $2, $3, $4, 'pending', $5, $6::bigint, $7, $9, $10, $8::bigint, $8::bigint)
       ON CONFLICT ON CONSTRAINT registrations_idempotency_key DO NOTHING
       RETURNING id
     )
@@ -449,6 +452,7 @@ export async function openPostgresStore(
           leaseToken,
           now,
           entry.formTokenHash ?? null,
+          entry.verification?.length ? JSON.stringify(entry.verification) : null,
         ]);
       } catch (err) {
         const tokenTaken =
@@ -498,6 +502,7 @@ export async function openPostgresStore(
         flowId: row.flow_id,
         status: row.status as 'pending' | 'queued',
         submission: parseJson(row.submission, {}) as Record<string, unknown>,
+        verification: parseJson(row.verification ?? null, []) as Verification[],
         attempts: row.attempts,
         outcomeUnknown: row.outcome_unknown === true,
         deadlineAt: msOrNull(row.deadline_at),

@@ -26,6 +26,8 @@ export interface RegistrationRow {
   response: string | null;
   provider_ref: string | null;
   provider_state: string | null;
+  /** JSON: the registry checks made at submit (null before migration 7 / none made). */
+  verification?: string | null;
   attempts: number;
   next_attempt_at: Time | null;
   deadline_at: Time | null;
@@ -56,6 +58,7 @@ export function toStored(row: RegistrationRow | undefined): StoredRegistration |
     providerState: parseJson(row.provider_state, {}) as Record<string, string>,
     submission: parseJson(row.submission, {}) as Record<string, unknown>,
     response: parseJson(row.response, null),
+    verification: parseJson(row.verification ?? null, []) as StoredRegistration['verification'],
     attempts: row.attempts,
     nextAttemptAt: next === null ? null : new Date(next),
     lastDetail: row.last_detail ?? null,

@@ -37,6 +37,7 @@ import type {
   StepLimits,
   StepReservation,
   Store,
+  Verification,
 } from './types.ts';
 
 /** Applied in order at open, each once; append only (exported for the migration tests). */
@@ -101,6 +102,8 @@ export const MIGRATIONS: readonly string[] = [
      ON webhook_deliveries (registration_id, created_at);`,
   // A replay opens a new delivery window (the deadline counts from it): NULL is created_at.
   `ALTER TABLE webhook_deliveries ADD COLUMN window_start INTEGER;`,
+  // The registry checks made at submit (issue 19): JSON, the evidence kept with the registration.
+  `ALTER TABLE registrations ADD COLUMN verification TEXT;`,
 ];
 
 function migrate(db: Database.Database): void {
@@ -204,9 +207,9 @@ export function openSqliteStore(path: string): Store {
   // A form token already used raises (only the key's conflict is DO NOTHING): see begin.
   const insert = db.prepare(
     `INSERT INTO registrations (id, flow_id, idempotency_key, request_hash, status, submission,
-       lease_until, lease_token, form_token_hash, created_at, updated_at)
+       lease_until, lease_token, form_token_hash, verification, created_at, updated_at)
      VALUES (@id, @flowId, @idempotencyKey, @requestHash, 'pending', @submission,
-       @leaseUntil, @leaseToken, @formTokenHash, @now, @now)
+       @leaseUntil, @leaseToken, @formTokenHash, @verification, @now, @now)
      ON CONFLICT (flow_id, idempotency_key) DO NOTHING`,
   );
   // A retryable failure (5xx): the same key may try again now, from a clean slate, except for
@@ -385,6 +388,7 @@ export function openSqliteStore(path: string): Store {
         leaseUntil: now + entry.leaseMs,
         leaseToken,
         formTokenHash: entry.formTokenHash ?? null,
+        verification: entry.verification?.length ? JSON.stringify(entry.verification) : null,
         now,
       }).changes;
     } catch (err) {
@@ -424,6 +428,7 @@ export function openSqliteStore(path: string): Store {
         flowId: row.flow_id,
         status: row.status as 'pending' | 'queued',
         submission: parseJson(row.submission, {}) as Record<string, unknown>,
+        verification: parseJson(row.verification ?? null, []) as Verification[],
         attempts: row.attempts + 1,
         outcomeUnknown,
         deadlineAt: msOrNull(row.deadline_at),

@@ -74,7 +74,7 @@ function sqliteMemory(): Backend {
   return {
     name: 'sqlite :memory:',
     shared: false,
-    versions: [1, 2, 3, 4, 5, 6],
+    versions: [1, 2, 3, 4, 5, 6, 7],
     before: { formTokens: 3, webhooks: 4 },
     setup: async () => {},
     teardown: async () => {},
@@ -104,7 +104,7 @@ function sqliteFile(): Backend {
   return {
     name: 'sqlite file',
     shared: true,
-    versions: [1, 2, 3, 4, 5, 6],
+    versions: [1, 2, 3, 4, 5, 6, 7],
     before: { formTokens: 3, webhooks: 4 },
     setup: async () => {
       dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
@@ -162,7 +162,7 @@ function postgres(): Backend {
   return {
     name: 'postgres',
     shared: true,
-    versions: [1, 2, 3, 4],
+    versions: [1, 2, 3, 4, 5],
     before: { formTokens: 1, webhooks: 2 },
     setup: async () => {
       const client = new pg.Client({
@@ -314,6 +314,7 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         providerState: {},
         submission: e.submission,
         response: null,
+        verification: [],
         attempts: 0,
         nextAttemptAt: null,
         lastDetail: null,
@@ -322,6 +323,24 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
       });
       // Its holder is alive until the lease runs out: nothing for the outbox before then.
       expect(await store.claimDue(T0 + LEASE, 10, LEASE)).toEqual([]);
+    });
+
+    it('keeps the registry evidence journaled with the submission', async () => {
+      const verification = [
+        {
+          field: 'vat',
+          value: 'NL822898044B01',
+          result: 'verified' as const,
+          source: 'vies',
+          status: 'active',
+          checkedAt: new Date(T0).toISOString(),
+          sha256: 'a'.repeat(64),
+          requestIdentifier: 'WAPIAAAAZ0000001',
+        },
+      ];
+      const e = { ...entry(), verification };
+      await store.begin(e);
+      expect((await store.get(e.id))?.verification).toEqual(verification);
     });
 
     it('answers in_progress to the same request while the first is still pending', async () => {

@@ -30,6 +30,27 @@ export type StoredStatus =
   'pending' | 'queued' | 'completed' | 'failed' | 'rejected' | 'awaiting-approval' | 'discarded';
 export type FinalStatus = Exclude<StoredStatus, 'pending' | 'queued'>;
 
+/**
+ * What a registry said of a number at submit (docs/registries.md): the evidence kept with the
+ * registration. `unverified`: the registry could not be asked (down); `not_found`: it does not
+ * know the number (a hint to the user, not a refusal).
+ */
+export interface Verification {
+  field: string;
+  value: string;
+  result: 'verified' | 'not_found' | 'unverified';
+  /** The registry id. */
+  source: string;
+  /** The company's standing, when found: active, liquidating… */
+  status?: string;
+  /** ISO 8601; absent when unverified. */
+  checkedAt?: string;
+  /** Hex SHA-256 of the registry's answer as received. */
+  sha256?: string;
+  /** VIES's consultation number. */
+  requestIdentifier?: string;
+}
+
 export interface NewRegistration {
   id: string;
   flowId: string;
@@ -45,6 +66,8 @@ export interface NewRegistration {
    * admits one registration per flow, whatever idempotency key comes with it.
    */
   formTokenHash?: string;
+  /** The registry checks made before it was journaled (none when the flow looks nothing up). */
+  verification?: Verification[];
 }
 
 export type BeginResult =
@@ -103,6 +126,8 @@ export interface ClaimedWork {
   flowId: string;
   status: 'pending' | 'queued';
   submission: Record<string, unknown>;
+  /** The registry checks made at submit, for the events it announces. */
+  verification: Verification[];
   /** Attempts made so far, this one included. */
   attempts: number;
   outcomeUnknown: boolean;
@@ -137,6 +162,8 @@ export interface StoredRegistration {
   submission: Record<string, unknown>;
   /** The answer given to the client (what `next` step it was sent to); null before there is one. */
   response: unknown;
+  /** The registry checks made at submit: the evidence (empty when none were made). */
+  verification: Verification[];
   attempts: number;
   nextAttemptAt: Date | null;
   /** The latest history entry's detail (why it failed, where it stands). */

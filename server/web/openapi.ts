@@ -9,6 +9,7 @@ import {
   registrationRequestSchema,
   verifyRequestSchema,
   type FlowDescriptor,
+  type LookupResponse,
   type Problem,
   type RegistrationResponse,
   type ResendResponse,
@@ -84,10 +85,35 @@ export const flowDescriptorSchema: z.ZodType<FlowDescriptor> = z
     captcha: z
       .object({ provider: z.enum(['turnstile', 'hcaptcha']), siteKey: z.string() })
       .optional(),
+    lookup: z
+      .array(z.enum(['inn', 'vat', 'companyNumber', 'holdingNumber']))
+      .optional()
+      .meta({ description: 'The fields this flow looks up in a registry (GET …/lookup)' }),
     locale: z.string(),
     strings: z.record(z.string(), z.string()) as unknown as z.ZodType<FlowDescriptor['strings']>,
   })
   .meta({ id: 'FlowDescriptor' });
+
+export const lookupResponseSchema: z.ZodType<LookupResponse> = z
+  .object({
+    field: z.enum(['inn', 'vat', 'companyNumber', 'holdingNumber']),
+    value: z.string().meta({ description: 'The number as the registry was asked (compacted)' }),
+    status: z.enum(['active', 'liquidating', 'liquidated', 'dissolved', 'unknown']),
+    fields: z.object({
+      organisationName: z.string(),
+      street: z.string().optional(),
+      houseNumber: z.string().optional(),
+      zip: z.string().optional(),
+      city: z.string().optional(),
+      country: z.string().optional(),
+    }),
+    source: z.string().meta({ description: 'dadata, vies, companies-house or hectare' }),
+    certificate: z
+      .object({ status: z.string(), expires: z.string() })
+      .optional()
+      .meta({ description: '`holdingNumber`: the Red Tractor certificate' }),
+  })
+  .meta({ id: 'LookupResponse' });
 
 export const registrationResponseSchema: z.ZodType<RegistrationResponse> = z
   .object({
@@ -163,6 +189,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         RegistrationResponse: schema(registrationResponseSchema),
         RegistrationStatus: schema(registrationStatusSchema),
         ResendResponse: schema(resendResponseSchema),
+        LookupResponse: schema(lookupResponseSchema),
       },
     },
     paths: {
@@ -248,6 +275,37 @@ export function openApiDocument(version: string): Record<string, unknown> {
               content: ref('RegistrationResponse'),
             },
             ...problems(400, 403, 404, 409, 413, 415, 422, 429, 502, 503),
+          },
+        },
+        options: {
+          summary: 'CORS preflight',
+          parameters: [flowParam],
+          responses: { '204': { description: 'Allowed' }, ...problems(403) },
+        },
+      },
+      '/v1/flows/{flow}/lookup': {
+        get: {
+          summary: 'Look a company or farm up in its registry by number',
+          parameters: [
+            flowParam,
+            {
+              name: 'field',
+              in: 'query',
+              required: true,
+              schema: { enum: ['inn', 'vat', 'companyNumber', 'holdingNumber'] },
+              description: 'One of the descriptor’s `lookup` fields',
+            },
+            { name: 'value', in: 'query', required: true, schema: { type: 'string' } },
+            {
+              name: 'zip',
+              in: 'query',
+              schema: { type: 'string' },
+              description: '`holdingNumber`: the farm’s postcode',
+            },
+          ],
+          responses: {
+            '200': { description: 'Found', content: ref('LookupResponse') },
+            ...problems(400, 403, 404, 429, 503),
           },
         },
         options: {

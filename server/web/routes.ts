@@ -13,6 +13,7 @@ import type { FollowUpService } from '../registration/follow-ups.ts';
 import type { RateLimits } from './rate-limits.ts';
 import { publicStatus, type Answer } from '../registration/outcomes.ts';
 import type { RegistrationService } from '../registration/register.ts';
+import { lookupRoute } from '../registration/lookup.ts';
 import type { StoredRegistration } from '../store/types.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -130,6 +131,13 @@ export function apiRouter({ flows, registrations, followUps, limits, tokens }: D
       ip: req.ip,
     });
     send(res, answer);
+  });
+
+  // Registry lookups (docs/registries.md): the same origin check and its own rate limit.
+  router.all('/flows/:flow/lookup', flowCors);
+  router.get('/flows/:flow/lookup', limit('lookup'), async (req, res) => {
+    const answer = await lookupRoute(flowOf(req), req.query);
+    res.set('cache-control', 'no-store').json(answer);
   });
 
   /** Loads the registration named in the path and applies its flow's CORS and Origin check. */

@@ -8,7 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { RegistrationResponse, RegistrationStatus } from '../../shared/api.ts';
 import { FIELD_SPECS, isFieldName } from '../../shared/fields.ts';
 import type { Secret } from '../config/secret.ts';
-import type { NewWebhookDelivery, StoredRegistration, WebhookEventType } from '../store/types.ts';
+import type {
+  NewWebhookDelivery,
+  StoredRegistration,
+  Verification,
+  WebhookEventType,
+} from '../store/types.ts';
 
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../store/types.ts';
 
@@ -42,6 +47,8 @@ export interface EventFacts {
   next?: RegistrationResponse['next'];
   /** The provider's id for what was created, where it gave one. */
   providerRef?: string | null | undefined;
+  /** The registry checks made at submit: the evidence (docs/registries.md). */
+  verification?: readonly Verification[] | undefined;
 }
 
 /** The user's fields, the organisation's, and the rest, as the event's `data` groups them. */
@@ -70,6 +77,7 @@ function dataOf(facts: EventFacts) {
     organisation,
     ...other,
     utm: facts.submission.utm ?? {},
+    ...(facts.verification?.length ? { verification: facts.verification } : {}),
   };
 }
 
@@ -112,5 +120,6 @@ export function webhooksForStored(
     status,
     submission: registration.submission,
     providerRef: registration.providerRef,
+    verification: registration.verification,
   });
 }

@@ -83,6 +83,22 @@ export const de: Strings = {
     'Vielen Dank. Unser Team meldet sich bei Ihnen, um Ihr Konto einzurichten.',
   'error.too_short': 'Bitte mindestens {minLength} Zeichen verwenden.',
   'error.common_password': 'Dieses Passwort ist zu verbreitet: Bitte wählen Sie ein anderes.',
+  'error.invalid_vat': 'Diese USt-IdNr. ist ungültig: Bitte prüfen Sie Ländercode und Ziffern.',
+  'error.invalid_company_number':
+    'Diese Firmennummer ist ungültig: 8 Ziffern oder 2 Buchstaben und 6 Ziffern.',
+  'error.company_liquidated':
+    'Laut Register ist dieses Unternehmen liquidiert oder in Liquidation.',
+  'error.company_dissolved': 'Laut Register ist dieses Unternehmen aufgelöst.',
+  'error.certificate_required':
+    'Für diese Betriebsnummer und Postleitzahl wurde kein gültiges Red-Tractor-Zertifikat gefunden.',
+  'error.disposable_email':
+    'Bitte eine dauerhafte E-Mail-Adresse verwenden: Diese stammt von einem Wegwerf-Dienst.',
+  'error.free_mail_domain':
+    'Bitte die eigene Domain Ihres Unternehmens angeben, nicht die eines kostenlosen E-Mail-Dienstes.',
+  'error.email_domain_mismatch':
+    'Bitte eine E-Mail-Adresse unter der Domain Ihres Unternehmens verwenden.',
+  'error.email_domain_no_mail':
+    'Diese E-Mail-Domain empfängt keine E-Mails: Bitte den Teil nach dem @ prüfen.',
   'error.requiredChoice': 'Bitte wählen Sie eine Option.',
   'problem.flow_not_found':
     'Dieses Formular ist nicht eingerichtet: Der Betreiber der Website muss den Namen des Ablaufs prüfen.',
@@ -97,4 +113,7 @@ export const de: Strings = {
   'queued.body':
     'Wir schließen Ihre Registrierung in Kürze ab: Sie müssen das Formular nicht erneut senden. E-Mails zu Ihrem Konto gehen an {email}.',
   'step.change': 'E-Mail-Adresse ändern',
+  'lookup.found': 'Gefunden: {organisationName}, {city}',
+  'lookup.none': 'Nicht im Register gefunden: Bitte geben Sie die Angaben selbst ein.',
+  'form.suggest': 'Meinten Sie {domain}?',
 };

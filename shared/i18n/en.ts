@@ -75,6 +75,19 @@ export const en = {
   'done.requested.body': 'Thank you. Our team will be in touch to set up your account.',
   'error.too_short': 'Use at least {minLength} characters.',
   'error.common_password': 'This password is too common: choose another.',
+  'error.invalid_vat': 'This VAT number is not valid: check the country code and the digits.',
+  'error.invalid_company_number':
+    'This company number is not valid: 8 digits, or 2 letters and 6 digits.',
+  'error.company_liquidated': 'The registry lists this company as liquidated or being wound up.',
+  'error.company_dissolved': 'The registry lists this company as dissolved.',
+  'error.certificate_required':
+    'No valid Red Tractor certificate was found for this holding number and postcode.',
+  'error.disposable_email':
+    'Use a lasting e-mail address: this one is from a disposable e-mail service.',
+  'error.free_mail_domain': 'Enter your company’s own domain, not a free e-mail provider’s.',
+  'error.email_domain_mismatch': 'Use an e-mail address at your company’s domain.',
+  'error.email_domain_no_mail':
+    'This e-mail domain does not receive mail: check the part after the @.',
   'error.requiredChoice': 'Choose one.',
   'problem.flow_not_found': 'This form is not set up: the site owner must check its flow name.',
   'problem.origin_not_allowed':
@@ -88,6 +101,9 @@ export const en = {
   'queued.body':
     'We will finish your registration shortly: there is no need to send it again. Any e-mail about your account will go to {email}.',
   'step.change': 'Change e-mail',
+  'lookup.found': 'Found: {organisationName}, {city}',
+  'lookup.none': 'Not found in the registry: please fill in the details yourself.',
+  'form.suggest': 'Did you mean {domain}?',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -77,6 +77,20 @@ export const fr: Strings = {
   'done.requested.body': 'Merci. Notre équipe vous contactera pour configurer votre compte.',
   'error.too_short': 'Utilisez au moins {minLength} caractères.',
   'error.common_password': 'Ce mot de passe est trop courant : choisissez-en un autre.',
+  'error.invalid_vat': 'Ce numéro de TVA n’est pas valide : vérifiez le code pays et les chiffres.',
+  'error.invalid_company_number':
+    'Ce numéro d’entreprise n’est pas valide : 8 chiffres, ou 2 lettres et 6 chiffres.',
+  'error.company_liquidated': 'Selon le registre, cette entreprise est liquidée ou en liquidation.',
+  'error.company_dissolved': 'Selon le registre, cette entreprise est dissoute.',
+  'error.certificate_required':
+    'Aucun certificat Red Tractor valide n’a été trouvé pour ce numéro d’exploitation et ce code postal.',
+  'error.disposable_email':
+    'Utilisez une adresse durable : celle-ci vient d’un service d’e-mail jetable.',
+  'error.free_mail_domain':
+    'Indiquez le domaine propre à votre entreprise, pas celui d’un service d’e-mail gratuit.',
+  'error.email_domain_mismatch': 'Utilisez une adresse e-mail sur le domaine de votre entreprise.',
+  'error.email_domain_no_mail':
+    'Ce domaine ne reçoit pas d’e-mails : vérifiez la partie après le @.',
   'error.requiredChoice': 'Choisissez une option.',
   'problem.flow_not_found':
     'Ce formulaire n’est pas configuré : le propriétaire du site doit vérifier le nom du parcours.',
@@ -91,4 +105,7 @@ export const fr: Strings = {
   'queued.body':
     'Nous finaliserons votre inscription sous peu : inutile de renvoyer le formulaire. Les e-mails concernant votre compte seront envoyés à {email}.',
   'step.change': 'Modifier l’adresse e-mail',
+  'lookup.found': 'Trouvé : {organisationName}, {city}',
+  'lookup.none': 'Introuvable dans le registre : saisissez les informations vous-même.',
+  'form.suggest': 'Vouliez-vous dire {domain} ?',
 };

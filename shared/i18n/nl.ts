@@ -79,6 +79,18 @@ export const nl: Strings = {
     'Uw registratie wacht op goedkeuring. U ontvangt een e-mail zodra uw account is geactiveerd.',
   'error.too_short': 'Gebruik minstens {minLength} tekens.',
   'error.common_password': 'Dit wachtwoord komt te vaak voor: kies een ander.',
+  'error.invalid_vat': 'Dit btw-nummer is niet geldig: controleer de landcode en de cijfers.',
+  'error.invalid_company_number':
+    'Dit bedrijfsnummer is niet geldig: 8 cijfers, of 2 letters en 6 cijfers.',
+  'error.company_liquidated': 'Volgens het register is dit bedrijf geliquideerd of in liquidatie.',
+  'error.company_dissolved': 'Volgens het register is dit bedrijf opgeheven.',
+  'error.certificate_required':
+    'Er is geen geldig Red Tractor-certificaat gevonden voor dit bedrijfsnummer en deze postcode.',
+  'error.disposable_email': 'Gebruik een blijvend e-mailadres: dit is van een wegwerpdienst.',
+  'error.free_mail_domain':
+    'Vul het eigen domein van uw bedrijf in, niet dat van een gratis e-maildienst.',
+  'error.email_domain_mismatch': 'Gebruik een e-mailadres op het domein van uw bedrijf.',
+  'error.email_domain_no_mail': 'Dit e-maildomein ontvangt geen mail: controleer het deel na de @.',
   'error.requiredChoice': 'Maak een keuze.',
   'problem.flow_not_found':
     'Dit formulier is niet ingesteld: de eigenaar van de site moet de naam van de flow controleren.',
@@ -93,4 +105,7 @@ export const nl: Strings = {
   'queued.body':
     'We ronden uw registratie binnenkort af: u hoeft het formulier niet opnieuw te versturen. E-mails over uw account gaan naar {email}.',
   'step.change': 'E-mailadres wijzigen',
+  'lookup.found': 'Gevonden: {organisationName}, {city}',
+  'lookup.none': 'Niet gevonden in het register: vul de gegevens zelf in.',
+  'form.suggest': 'Bedoelt u {domain}?',
 };
