@@ -918,6 +918,8 @@ describe.each([sqliteMemory(), sqliteFile(), postgres()])('store contract: $name
         deadlineAt: T0 + 5_000,
         leaseToken: expect.any(String),
         createdAt: new Date(T0),
+        // No registry was asked for this one: no evidence for its webhooks to carry.
+        verification: [],
       });
       expect(work!.leaseToken).not.toBe(soon.leaseToken);
       expect((await store.claimDue(T0 + 20, 10, LEASE)).map((w) => w.id)).toEqual([later.id]);
