@@ -14,7 +14,7 @@ import { createDadataClient } from './dadata.ts';
 import { createHectareCertificatesClient } from './hectare-certificates.ts';
 import { createRegistryHttp } from './http.ts';
 import { RegistryUnavailable, type RegistryClient } from './types.ts';
-import { createViesClient } from './vies.ts';
+import { createViesClient, toRecord as toViesRecord } from './vies.ts';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -85,6 +85,23 @@ describe('the clients against the registries’ published samples', () => {
       vatNumber: '6388047V',
       requesterMemberStateCode: 'NL',
       requesterNumber: '004495445B01',
+    });
+  });
+
+  it('VIES: splits a Dutch address, dropping the zeros that pad the house number', () => {
+    const record = toViesRecord({
+      valid: true,
+      countryCode: 'NL',
+      vatNumber: '822898044B01',
+      name: 'CLOUDSUITE DEMO B.V.',
+      address: 'KEIZERSGRACHT 00062\n1015CS AMSTERDAM',
+    });
+    expect(record.fields).toMatchObject({
+      street: 'KEIZERSGRACHT',
+      houseNumber: '62',
+      zip: '1015CS',
+      city: 'AMSTERDAM',
+      country: 'NL',
     });
   });
 

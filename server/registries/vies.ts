@@ -48,7 +48,8 @@ export function toRecord(c: z.infer<typeof checked>): RegistryRecord {
     .split(/\n|,\s*/)
     .map((l) => l.trim())
     .filter(Boolean);
-  const streetLine = lines.length > 1 ? /^(.*\D)\s+(\d+\S*)$/.exec(lines[0]!) : null;
+  // Some states pad the number ("KEIZERSGRACHT 00062"): the zeros are dropped.
+  const streetLine = lines.length > 1 ? /^(.*\D)\s+0*(\d+\S*)$/.exec(lines[0]!) : null;
   const townLine = /^([A-Z]{0,2}-?\d[\dA-Z ]{2,8}?)\s+(\D.*)$/i.exec(lines[lines.length - 1] ?? '');
   const requestIdentifier = given(c.requestIdentifier);
   return {
