@@ -56,9 +56,7 @@ test('a valid INN finds the organisation in the registry and says so', async ({ 
   await openIntellectMoney(widget);
   await widget.field(INN).pressSequentially(SBERBANK);
   // "Found: ПАО СБЕРБАНК, Москва": the name and the city, in a polite live region.
-  const found = en['lookup.found']
-    .replace('{organisationName}', record!.organisationName)
-    .replace('{city}', '');
+  const found = en['lookup.found'].replace('{found}', `${record!.organisationName}, Москва`);
   await expect(noteOf(widget, found)).toBeVisible();
   // The typing went on in the field, untouched by the lookup.
   await expect(widget.field(INN)).toHaveValue(SBERBANK);
@@ -77,6 +75,16 @@ test('a VAT number fills in the name and address; what the user typed stays', as
   await expect(widget.field('Postcode')).not.toHaveValue('');
   await expect(widget.field('Country')).toHaveValue('NL');
   await expect(widget.field('City')).toHaveValue('Utrecht');
+});
+
+test('a company the registry knows without a name or town is named by its number', async ({
+  widget,
+}) => {
+  // VIES confirms German numbers without giving a name or an address.
+  await openCloudSuite(widget);
+  await widget.field(/^VAT number/).fill('DE129273398');
+  await expect(noteOf(widget, /^Found: DE129273398$/)).toBeVisible();
+  await expect(widget.field(ORGANISATION)).toHaveValue('');
 });
 
 test('a liquidated or dissolved company is an error on the field', async ({ widget }) => {

@@ -207,12 +207,13 @@ test.describe('long waits', () => {
     widget,
     page,
   }) => {
-    // The demo's budget is a minute (its default timeouts); a shorter one, as a flow with short
-    // timeouts would carry, for a provider slower than it.
+    // The demo's budget is a minute (its default timeouts) and 4 s for checking the INN with
+    // its registry; a shorter one, as a flow with short timeouts would carry, for a provider
+    // slower than it.
     await page.route('**/v1/flows/intellectmoney?*', async (route) => {
       const response = await route.fetch();
       const descriptor = (await response.json()) as Record<string, unknown>;
-      expect(descriptor['budgetMs']).toBe(62_000);
+      expect(descriptor['budgetMs']).toBe(66_000);
       await route.fulfill({ response, json: { ...descriptor, budgetMs: 4_000 } });
     });
     const posts = registrationPosts(page);

@@ -342,12 +342,12 @@ export class SignupForm implements ReactiveController {
     if (found?.status?.endsWith('ed'))
       this.#setError(name, `company_${found.status}` as FieldErrorCode);
     else if (found) {
-      // Not found ({}): a hint. Found: its fields, and "Found: name, city".
+      // Not found ({}): a hint. Found: its fields, and "Found: name, city" (either may be
+      // missing: VIES gives some states' numbers without a name; then the number itself).
       const { fields } = found;
       this.prefill(fields);
       this.#notes[name] = this.#loader.t(fields ? 'lookup.found' : 'lookup.none', {
-        city: '',
-        ...fields,
+        found: [fields?.organisationName, fields?.city].filter(Boolean).join(', ') || value,
       });
     }
     this.#host.requestUpdate();

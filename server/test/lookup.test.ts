@@ -134,7 +134,7 @@ describe('GET /v1/flows/:flow/lookup on the demo config', () => {
       fields: {
         organisationName: 'CLOUDSUITE DEMO B.V.',
         street: 'KEIZERSGRACHT',
-        houseNumber: '00062',
+        houseNumber: '62',
         zip: '1015CS',
         city: 'AMSTERDAM',
         country: 'NL',

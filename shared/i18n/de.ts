@@ -113,7 +113,7 @@ export const de: Strings = {
   'queued.body':
     'Wir schließen Ihre Registrierung in Kürze ab: Sie müssen das Formular nicht erneut senden. E-Mails zu Ihrem Konto gehen an {email}.',
   'step.change': 'E-Mail-Adresse ändern',
-  'lookup.found': 'Gefunden: {organisationName}, {city}',
+  'lookup.found': 'Gefunden: {found}',
   'lookup.none': 'Nicht im Register gefunden: Bitte geben Sie die Angaben selbst ein.',
   'form.suggest': 'Meinten Sie {domain}?',
 };

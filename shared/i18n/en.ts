@@ -101,7 +101,7 @@ export const en = {
   'queued.body':
     'We will finish your registration shortly: there is no need to send it again. Any e-mail about your account will go to {email}.',
   'step.change': 'Change e-mail',
-  'lookup.found': 'Found: {organisationName}, {city}',
+  'lookup.found': 'Found: {found}',
   'lookup.none': 'Not found in the registry: please fill in the details yourself.',
   'form.suggest': 'Did you mean {domain}?',
 } as const;

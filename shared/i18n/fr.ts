@@ -105,7 +105,7 @@ export const fr: Strings = {
   'queued.body':
     'Nous finaliserons votre inscription sous peu : inutile de renvoyer le formulaire. Les e-mails concernant votre compte seront envoyés à {email}.',
   'step.change': 'Modifier l’adresse e-mail',
-  'lookup.found': 'Trouvé : {organisationName}, {city}',
+  'lookup.found': 'Trouvé : {found}',
   'lookup.none': 'Introuvable dans le registre : saisissez les informations vous-même.',
   'form.suggest': 'Vouliez-vous dire {domain} ?',
 };

@@ -105,7 +105,7 @@ export const nl: Strings = {
   'queued.body':
     'We ronden uw registratie binnenkort af: u hoeft het formulier niet opnieuw te versturen. E-mails over uw account gaan naar {email}.',
   'step.change': 'E-mailadres wijzigen',
-  'lookup.found': 'Gevonden: {organisationName}, {city}',
+  'lookup.found': 'Gevonden: {found}',
   'lookup.none': 'Niet gevonden in het register: vul de gegevens zelf in.',
   'form.suggest': 'Bedoelt u {domain}?',
 };

@@ -100,7 +100,7 @@ export const ru: Strings = {
   'queued.body':
     'Мы скоро завершим регистрацию, отправлять форму ещё раз не нужно. Письма об аккаунте придут на {email}.',
   'step.change': 'Изменить адрес',
-  'lookup.found': 'Найдено: {organisationName}, {city}',
+  'lookup.found': 'Найдено: {found}',
   'lookup.none': 'В реестре не найдено: заполните данные вручную.',
   'form.suggest': 'Возможно, вы имели в виду {domain}?',
 };
