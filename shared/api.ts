@@ -90,6 +90,17 @@ export type LookupFieldName = 'inn' | 'vat' | 'companyNumber' | 'holdingNumber';
 /** A company's standing in its registry. */
 export type RegistryStatus = 'active' | 'liquidating' | 'liquidated' | 'dissolved' | 'unknown';
 
+/** The form fields a registry answer fills in (a type, so that it is a plain record of strings). */
+export type RegistryFields = {
+  organisationName: string;
+  street?: string;
+  houseNumber?: string;
+  zip?: string;
+  city?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+};
+
 /** `GET /v1/flows/:flow/lookup?field=…&value=…[&zip=…]`: 200 (docs/registries.md). */
 export interface LookupResponse {
   field: LookupFieldName;
@@ -97,14 +108,7 @@ export interface LookupResponse {
   value: string;
   status: RegistryStatus;
   /** What to fill in: only what the registry gave. */
-  fields: {
-    organisationName: string;
-    street?: string;
-    houseNumber?: string;
-    zip?: string;
-    city?: string;
-    country?: string;
-  };
+  fields: RegistryFields;
   /** The registry id: `dadata`, `vies`, `companies-house`, `hectare`. */
   source: string;
   /** `holdingNumber` only: the Red Tractor certificate (`Valid` or `Grace`, ISO 8601 expiry). */

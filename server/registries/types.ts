@@ -3,6 +3,7 @@
  * holds in the project's words (docs/registries.md). The cache, breaker and time budget around
  * each client are index.ts's; a client only turns one registry's answer into a `RegistryAnswer`.
  */
+import type { RegistryFields, RegistryStatus } from '../../shared/api.ts';
 
 /** Registry ids as the config names them. */
 export const REGISTRY_IDS = ['dadata', 'vies', 'companies-house', 'hectare'] as const;
@@ -24,19 +25,11 @@ export const COMPANY_STATUSES = [
   'liquidated',
   'dissolved',
   'unknown',
-] as const;
-export type CompanyStatus = (typeof COMPANY_STATUSES)[number];
+] as const satisfies readonly RegistryStatus[];
+/** The widget's type too: one list, checked against it. */
+export type CompanyStatus = RegistryStatus;
 
-/** The form fields a registry answer fills in. */
-export interface RegistryFields {
-  organisationName: string;
-  street?: string;
-  houseNumber?: string;
-  zip?: string;
-  city?: string;
-  /** ISO 3166-1 alpha-2. */
-  country?: string;
-}
+export type { RegistryFields };
 
 export interface Certificate {
   /** As Red Tractor says it: `Valid` or `Grace`. */
