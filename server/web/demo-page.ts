@@ -6,12 +6,7 @@
 import type { LoadedConfig } from '../config/load.ts';
 import { LOCALE_IDS } from '../../shared/i18n/index.ts';
 import type { ProviderId } from '../../shared/providers.ts';
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
+import { escapeHtml } from './html.ts';
 
 const PROVIDER_NAMES: Record<ProviderId, string> = {
   nitro: 'Nitro Commerce',

@@ -17,6 +17,7 @@ import type { FlowDescriptor } from '../../../shared/api.ts';
 import { HttpProblem } from '../../errors.ts';
 import type * as FormTemplate from './form-template.ts';
 import { ROOT, WIDGET_DIR } from '../../paths.ts';
+import { escapeHtml } from '../html.ts';
 
 export const THEMES = ['light', 'dark', 'auto'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -50,8 +51,6 @@ function integrity(): string {
     throw notBuilt();
   }
 }
-
-const escapeAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** JSON inside `<script type="application/json">`: no `</script>` or `<!--` can end it early. */
 const jsonData = (value: unknown) =>
@@ -91,14 +90,14 @@ export async function renderSnippet(
   { theme, fields }: SnippetOptions,
   bff: string,
 ): Promise<Snippet> {
-  const at = escapeAttr(bff);
-  const flow = escapeAttr(descriptor.id);
+  const at = escapeHtml(bff);
+  const flow = escapeHtml(descriptor.id);
   const sri = integrity();
   // The files' URLs name the release: the BFF's own are cached for a day and change with each
   // deploy, and a cached older file would fail this integrity check (or miss these styles).
   const release = createHash('sha256').update(sri).digest('base64url').slice(0, 12);
   const html = `<script type="module" src="${at}/widget/org-signup.js?v=${release}" integrity="${sri}" crossorigin="anonymous"></script>
-<org-signup flow="${flow}" locale="${escapeAttr(descriptor.locale)}" theme="${theme}"${fields ? ` fields="${escapeAttr(fields)}"` : ''}><template shadowrootmode="open"><link rel="stylesheet" href="${at}/widget/org-signup.css?v=${release}">${await formHtml(descriptor, fields)}<script type="application/json">${jsonData(descriptor)}</script></template></org-signup>
+<org-signup flow="${flow}" locale="${escapeHtml(descriptor.locale)}" theme="${theme}"${fields ? ` fields="${escapeHtml(fields)}"` : ''}><template shadowrootmode="open"><link rel="stylesheet" href="${at}/widget/org-signup.css?v=${release}">${await formHtml(descriptor, fields)}<script type="application/json">${jsonData(descriptor)}</script></template></org-signup>
 `;
   const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 32)}"`;
   return { html, etag };
