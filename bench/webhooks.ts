@@ -8,12 +8,14 @@
  *
  *   npm run bench:webhooks -- [--count 1000] [--fail-rate 0.3]
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pMap from 'p-map';
-import { startInstance, startSandbox } from '../server/test/reliability/cluster.ts';
+import {
+  startInstance,
+  startSandbox,
+  writeConfigFile,
+} from '../server/test/reliability/cluster.ts';
 
 const { values } = parseArgs({
   options: {
@@ -31,11 +33,8 @@ interface Received {
 }
 
 const sandbox = await startSandbox();
-const dir = mkdtempSync(join(tmpdir(), 'org-signup-bench-hooks-'));
-const configPath = join(dir, 'config.json');
-writeFileSync(
-  configPath,
-  JSON.stringify({
+const configPath = writeConfigFile(
+  {
     sandbox: { enabled: false, url: sandbox.url },
     webhooks: [{ sandbox: true }],
     // The defaults but a shorter backoff and timeout, so the run takes seconds, not hours.
@@ -51,9 +50,13 @@ writeFileSync(
         circuitBreaker: { minimumCalls: 1_000_000 },
       },
     ],
-  }),
+  },
+  'org-signup-bench-hooks-',
 );
-const bff = await startInstance({ configPath, storeUrl: `sqlite:${join(dir, 'journal.db')}` });
+const bff = await startInstance({
+  configPath,
+  storeUrl: `sqlite:${join(dirname(configPath), 'journal.db')}`,
+});
 const post = (path: string, body: unknown) =>
   fetch(`${sandbox.url}${path}`, {
     method: 'POST',

@@ -44,6 +44,13 @@ export async function startSandbox(): Promise<{ url: string; close(): Promise<vo
   };
 }
 
+/** Writes `config` as a BFF config file in a new temporary folder; returns its path. */
+export function writeConfigFile(config: object, prefix = 'org-signup-reliability-'): string {
+  const path = join(mkdtempSync(join(tmpdir(), prefix)), 'config.json');
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
 /**
  * A config file with one queueing nitro flow against the given simulators; `overrides` change
  * the flow, `top` the file's other settings (the outbox polls every 50 ms unless it says).
@@ -53,34 +60,28 @@ export function writeConfig(
   overrides: Record<string, unknown> = {},
   top: Record<string, unknown> = {},
 ): string {
-  const dir = mkdtempSync(join(tmpdir(), 'org-signup-reliability-'));
-  const path = join(dir, 'config.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      sandbox: { enabled: false, url: sandboxUrl },
-      outbox: { pollIntervalMs: 50, batchSize: 50, concurrency: 8 },
-      flows: [
-        {
-          id: 'nitro',
-          provider: 'nitro',
-          sandbox: true,
-          allowedOrigins: ['http://localhost:*'],
-          phoneCountry: 'GB',
-          queueOnOutage: true,
-          timeouts: { connectMs: 500, requestMs: 600 },
-          retry: { baseDelayMs: 50, maxDelayMs: 500, deadlineSeconds: 300 },
-          // The test injects the faults; the breaker would only slow the drain down.
-          circuitBreaker: { minimumCalls: 1_000_000 },
-          // Scripted clients post at once, without the widget's form token.
-          botProtection: { minFillSeconds: 0 },
-          ...overrides,
-        },
-      ],
-      ...top,
-    }),
-  );
-  return path;
+  return writeConfigFile({
+    sandbox: { enabled: false, url: sandboxUrl },
+    outbox: { pollIntervalMs: 50, batchSize: 50, concurrency: 8 },
+    flows: [
+      {
+        id: 'nitro',
+        provider: 'nitro',
+        sandbox: true,
+        allowedOrigins: ['http://localhost:*'],
+        phoneCountry: 'GB',
+        queueOnOutage: true,
+        timeouts: { connectMs: 500, requestMs: 600 },
+        retry: { baseDelayMs: 50, maxDelayMs: 500, deadlineSeconds: 300 },
+        // The test injects the faults; the breaker would only slow the drain down.
+        circuitBreaker: { minimumCalls: 1_000_000 },
+        // Scripted clients post at once, without the widget's form token.
+        botProtection: { minFillSeconds: 0 },
+        ...overrides,
+      },
+    ],
+    ...top,
+  });
 }
 
 export interface Instance {

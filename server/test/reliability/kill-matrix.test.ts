@@ -6,13 +6,19 @@
  * with the same Idempotency-Key, as the widget does. Then what each user is told, what the
  * journal says and what each provider holds are compared: one account per registration.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROVIDER_IDS, type ProviderId } from '../../../shared/providers.ts';
 import { CREATE_PATH, FIXTURES, READINGS } from '../fault-cases.ts';
-import { ADMIN_TOKEN, startInstance, startSandbox, type Instance } from './cluster.ts';
+import {
+  ADMIN_TOKEN,
+  startInstance,
+  startSandbox,
+  writeConfigFile,
+  type Instance,
+} from './cluster.ts';
 
 const MODES = ['500', 'timeout', 'reset'] as const;
 const PHASES = ['before', 'after'] as const;
@@ -45,8 +51,6 @@ async function sandboxGet<T>(provider: ProviderId, route: string): Promise<T> {
 }
 
 function writeConfig(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'org-signup-kill-'));
-  const path = join(dir, 'config.json');
   const flows = PROVIDER_IDS.map((provider) => ({
     ...FIXTURES[provider].flow(provider),
     queueOnOutage: provider !== 'titelive',
@@ -55,15 +59,14 @@ function writeConfig(): string {
     circuitBreaker: { minimumCalls: 1_000_000 },
     botProtection: { minFillSeconds: 0 },
   }));
-  writeFileSync(
-    path,
-    JSON.stringify({
+  return writeConfigFile(
+    {
       sandbox: { enabled: false, url: sandbox.url },
       outbox: { pollIntervalMs: 50, batchSize: 50, concurrency: 8 },
       flows,
-    }),
+    },
+    'org-signup-kill-',
   );
-  return path;
 }
 
 interface Sent {

@@ -4,12 +4,10 @@
  * moments: the receiver down (the events wait in the journal), and the receiver slow (a delivery
  * in flight when the process dies: it arrives, and may arrive twice, under one webhook-id).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nitroContract } from '../contract/nitro.ts';
-import { startInstance, startSandbox, type Instance } from './cluster.ts';
+import { startInstance, startSandbox, writeConfigFile, type Instance } from './cluster.ts';
 
 const ORIGIN = 'http://localhost:5173';
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -55,20 +53,17 @@ async function register(url: string): Promise<string> {
 }
 
 it('kill -9 before delivery, and during it: every event arrives, retries under one id', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'org-signup-hooks-kill-'));
-  mkdirSync(dir, { recursive: true });
-  const configPath = join(dir, 'config.json');
-  writeFileSync(
-    configPath,
-    JSON.stringify({
+  const configPath = writeConfigFile(
+    {
       sandbox: { enabled: false, url: sandbox.url },
       webhooks: [{ sandbox: true }],
       // A lease runs out 2 × 300 ms + 5 s after the dead process took the delivery.
       webhookDelivery: { pollIntervalMs: 20, baseDelayMs: 50, maxDelayMs: 200, timeoutMs: 300 },
       flows: [{ ...nitroContract.flow('nitro'), botProtection: { minFillSeconds: 0 } }],
-    }),
+    },
+    'org-signup-hooks-kill-',
   );
-  const storeUrl = `sqlite:${join(dir, 'journal.db')}`;
+  const storeUrl = `sqlite:${join(dirname(configPath), 'journal.db')}`;
   const first = await startInstance({ configPath, storeUrl });
   instances.push(first);
 
