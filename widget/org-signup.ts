@@ -1,7 +1,6 @@
 // First: its requests go out before the rest of the script (Lit included) is evaluated.
 import { earlyFor } from './early-load.ts';
 import { LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import type { FlowDescriptor } from '../shared/api.ts';
 import type { Strings } from '../shared/i18n/en.ts';
 import type { OrgSignupEventMap } from './events.ts';
@@ -48,39 +47,60 @@ export type * from './events.ts';
 export class OrgSignup extends LitElement implements OrgSignupHost {
   static override styles = styles;
 
+  // Lit's own `properties` table, not decorators: no decorator helpers in the bundle. The fields
+  // below are then plain assignments (tsconfig: useDefineForClassFields false) that go through
+  // the accessors Lit makes from this table.
+  static override properties = {
+    flow: {},
+    endpoint: {},
+    locale: {},
+    theme: { reflect: true },
+    fields: {},
+    termsUrl: { attribute: 'terms-url' },
+    privacyUrl: { attribute: 'privacy-url' },
+    redirectUrl: { attribute: 'redirect-url' },
+    loginUrl: { attribute: 'login-url' },
+    inviteCode: { attribute: 'invite-code' },
+    leadComment: { attribute: 'lead-comment' },
+    leadAttractor: { attribute: 'lead-attractor' },
+    values: { attribute: false },
+    strings: { attribute: false },
+    captchaToken: { attribute: false },
+  };
+
   /** Id of a flow configured on the BFF. */
-  @property() flow = '';
+  flow = '';
   /** BFF base URL; default: the origin this script was loaded from. */
-  @property() endpoint?: string;
+  endpoint?: string;
   /** BCP 47 tag; default from `navigator.languages`; falls back to English. */
-  @property() locale?: string;
+  locale?: string;
   /** `light`, `dark` or `auto` (follows `prefers-color-scheme`). */
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+  theme: 'light' | 'dark' | 'auto' = 'light';
   /** Comma-separated optional fields to show besides the flow's required ones. */
-  @property() fields?: string;
+  fields?: string;
   /** Terms of service: when set (or with `privacy-url`), a required consent checkbox links to it. */
-  @property({ attribute: 'terms-url' }) termsUrl?: string;
+  termsUrl?: string;
   /** Privacy policy for the consent checkbox. */
-  @property({ attribute: 'privacy-url' }) privacyUrl?: string;
+  privacyUrl?: string;
   /** http(s) URL to go to after a successful registration. */
-  @property({ attribute: 'redirect-url' }) redirectUrl?: string;
+  redirectUrl?: string;
   /** http(s) URL of the sign-in page: "already registered" then offers "Sign in instead". */
-  @property({ attribute: 'login-url' }) loginUrl?: string;
+  loginUrl?: string;
   /** Invite / promo code passed by the host page, where the flow takes one. */
-  @property({ attribute: 'invite-code' }) inviteCode?: string;
+  inviteCode?: string;
   /** Host-page comment passed through, where the flow accepts it. */
-  @property({ attribute: 'lead-comment' }) leadComment?: string;
+  leadComment?: string;
   /** Host-page "attracted by" (manager) value passed through, where the flow accepts it. */
-  @property({ attribute: 'lead-attractor' }) leadAttractor?: string;
+  leadAttractor?: string;
   /** Prefilled field values by canonical name. */
-  @property({ attribute: false }) values: Record<string, string> = {};
+  values: Record<string, string> = {};
   /** Overrides of the current locale's texts, by key. */
-  @property({ attribute: false }) strings: Partial<Strings> = {};
+  strings: Partial<Strings> = {};
   /**
    * For flows with a captcha: the token of the captcha the host page renders in the `captcha`
    * slot (set it from the captcha's callback).
    */
-  @property({ attribute: false }) captchaToken?: string;
+  captchaToken?: string;
 
   // Each part is a reactive controller that calls requestUpdate() when what it renders changes.
   // Their own members are #private: really private, and the minifier shortens those names (a
