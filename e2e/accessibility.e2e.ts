@@ -298,7 +298,7 @@ test('ru, intellectmoney: form, errors, done', async () => {
   await expectNoAxeViolations('ru intellectmoney: registration complete');
 });
 
-test('en: a form filled in from the registry, an e-mail suggestion, a liquidated company', async () => {
+test('en: filled in from a registry, an e-mail suggestion, a liquidated company, a farm', async () => {
   await widget.open('cloudsuite', { locale: 'en', fields: 'vat' });
   await widget.field('E-mail').fill('sanne@gmial.com');
   await widget.field(/^VAT number/).fill('NL822898044B01');
@@ -317,6 +317,10 @@ test('en: a form filled in from the registry, an e-mail suggestion, a liquidated
     LOCALES.en[`error.company_${inactive!.status}`],
   );
   await expectNoAxeViolations('en intellectmoney: a liquidated company');
+  await widget.open('hectare', { locale: 'en', fields: 'holdingNumber,street,zip' });
+  await widget.field(/^Holding number/).fill('22/222/2222');
+  await expect(widget.root.getByText(/^Found: Barton Dairy .* grace period/)).toBeVisible();
+  await expectNoAxeViolations('en hectare: a farm filled in, its certificate in its grace period');
 });
 
 test('nl, cloudsuite: form, errors, the await-approval step', async () => {

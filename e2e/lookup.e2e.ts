@@ -2,8 +2,10 @@
  * Registry autofill in the browser, against the real BFF and its DaData simulator: a valid INN
  * fills in the organisation and says so; a liquidated one is the field's error; a faulted
  * registry leaves the user typing and the registration goes through, `unverified`; an answer
- * that comes after the number changed is dropped. Also the e-mail typo suggestion, taken with
- * the keyboard, and the keystrokes a registration takes with and without autofill.
+ * that comes after the number changed is dropped, and another number puts back what the last
+ * one filled in; a number that cannot be one is not sent. A farm's holding number finds its Red
+ * Tractor certificate. Also the e-mail typo suggestion, taken with the keyboard, and the
+ * keystrokes a registration takes with and without autofill.
  */
 import type { Page } from '@playwright/test';
 import { en } from '../shared/i18n/en.ts';
@@ -156,6 +158,93 @@ test('an answer that comes after the number changed is dropped', async ({ widget
   await expect(noteOf(widget, en['lookup.none'])).toBeVisible();
 });
 
+test('another number puts back what the last one filled in; the user’s own edits stay', async ({
+  widget,
+}) => {
+  await openCloudSuite(widget);
+  await widget.field('Street').fill('Oudegracht');
+  await widget.field(/^VAT number/).fill(CLOUDSUITE_VAT);
+  await expect(widget.field(ORGANISATION)).toHaveValue('CLOUDSUITE DEMO B.V.');
+  await expect(widget.field('Postcode')).toHaveValue('1015CS');
+  await widget.field('Postcode').fill('3511 AB');
+  // A number VIES confirms without a name or an address: nothing of CloudSuite's may stay.
+  await widget.field(/^VAT number/).fill('DE129273398');
+  await expect(noteOf(widget, /^Found: DE129273398$/)).toBeVisible();
+  await expect(widget.field(ORGANISATION)).toHaveValue('');
+  await expect(widget.field('City')).toHaveValue('');
+  await expect(widget.field('Country')).not.toHaveValue('NL');
+  await expect(widget.field('Street')).toHaveValue('Oudegracht');
+  await expect(widget.field('Postcode')).toHaveValue('3511 AB');
+});
+
+test('a VAT or company number that cannot be one is never sent to be looked up', async ({
+  widget,
+  page,
+}) => {
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/lookup?')) asked.push(new URL(r.url()).searchParams.get('value')!);
+  });
+  await openCloudSuite(widget);
+  // No member state's prefix, and a UK number (VIES has none since 2021).
+  for (const typo of ['822898044B01', 'GB980780684']) {
+    await widget.field(/^VAT number/).fill(typo);
+    await page.waitForTimeout(600); // past the lookup's pause
+  }
+  await widget.field(/^VAT number/).fill(CLOUDSUITE_VAT);
+  await expect(noteOf(widget, /^Found: /)).toBeVisible();
+  expect(asked).toEqual([CLOUDSUITE_VAT]);
+});
+
+test('a farm’s holding number fills in the farm and shows its Red Tractor certificate', async ({
+  widget,
+  page,
+}) => {
+  await widget.open('hectare', { locale: 'en', fields: 'holdingNumber,street,zip' });
+  const holding = widget.field(/^Holding number/);
+  // Before the name: the certificate fills it in. Typed with spaces, as on a letter.
+  await holding.fill('11 111 1111');
+  await expect(
+    noteOf(widget, 'Found: Up Marden Farms Red Tractor certificate valid until January 31, 2099.'),
+  ).toBeVisible();
+  await expect(widget.field(ORGANISATION)).toHaveValue('Up Marden Farms');
+  await expect(widget.field('Street')).toHaveValue('Pitlands Farm');
+  await expect(widget.field('Postcode')).toHaveValue('PO18 9JP');
+  await expect(widget.field('Country')).toHaveValue('GB');
+  // Another holding: Up Marden's details go, and its postcode is not asked with the new number.
+  const asked = page.waitForRequest((r) => r.url().includes('value=22'));
+  await holding.fill('22/222/2222');
+  expect(new URL((await asked).url()).searchParams.get('zip')).toBe('');
+  await expect(
+    noteOf(
+      widget,
+      /^Found: Barton Dairy Red Tractor certificate in its grace period \(expired June 30, 2024\)\.$/,
+    ),
+  ).toBeVisible();
+  await expect(widget.field(ORGANISATION)).toHaveValue('Barton Dairy');
+  await expect(widget.field('Postcode')).toHaveValue('EX20 1AB');
+  // A lapsed certificate is not listed: a hint that says so, and nothing of Barton Dairy's stays.
+  await holding.fill('33/333/3333');
+  await expect(noteOf(widget, en['lookup.noCertificate'])).toBeVisible();
+  await expect(widget.field(ORGANISATION)).toHaveValue('');
+  await expect(holding).toHaveAttribute('aria-invalid', 'false');
+  // A holding number in another shape is the field's error, said as the field is left.
+  await holding.fill('11/111/111');
+  await holding.blur();
+  expect(await widget.errorOf('Holding number')).toBe(en['error.invalid_holding_number']);
+});
+
+test('no e-mail suggestion for a domain still being typed; one once the field is left', async ({
+  widget,
+}) => {
+  await openIntellectMoney(widget);
+  await widget.field('E-mail').pressSequentially('vera@gmail.co');
+  const suggestion = widget.root.getByRole('button', { name: 'Did you mean gmail.com?' });
+  await expect(suggestion).toHaveCount(0);
+  await widget.field('Full name').focus();
+  await expect(suggestion).toBeVisible();
+});
+
 /** Lets the page run what the last answer scheduled (a render) before asserting nothing came. */
 async function expectSettled(page: Page): Promise<void> {
   await page.evaluate(
@@ -235,7 +324,8 @@ test('keystrokes: what a registration takes with and without autofill', async ({
   widget,
   page,
 }) => {
-  const email = () => ({ email: `${unique('keys')}@example.com` });
+  // Of one length whatever the sequence number: the counts compare.
+  const email = () => ({ email: `${unique('keys').padEnd(24, '0')}@example.com` });
   const intellectmoney = (inn: string) => ({
     ...email(),
     name: 'Вера Тестова',
@@ -264,11 +354,37 @@ test('keystrokes: what a registration takes with and without autofill', async ({
   const csTyped = await keystrokesToRegister(widget, page, cloudsuite());
   await openCloudSuite(widget);
   const csFilled = await keystrokesToRegister(widget, page, cloudsuite(), 'vat');
+  // Hectare refuses an organisation's name twice: typed, a fresh one as long as Barton Dairy.
+  const hectare = (holdingNumber: string, organisationName: string) => ({
+    ...email(),
+    firstName: 'Harriet',
+    lastName: 'Tillage',
+    phone: '020 7946 0958',
+    holdingNumber,
+    organisationName,
+    country: 'United Kingdom',
+    street: 'Higher Barton',
+    zip: 'EX20 1AB',
+  });
+  const openHectare = () =>
+    widget.open('hectare', { locale: 'en', fields: 'holdingNumber,street,zip' });
+  await openHectare();
+  const farm = `Farm ${Math.random().toString(36).slice(2, 9).padEnd(7, '0')}`;
+  const hTyped = await keystrokesToRegister(widget, page, hectare('44/444/4444', farm));
+  await openHectare();
+  const hFilled = await keystrokesToRegister(
+    widget,
+    page,
+    hectare('22/222/2222', 'Barton Dairy'),
+    'holdingNumber',
+  );
   console.log(
     `keystrokes to register: intellectmoney ${imTyped} typing every field, ${imFilled} with autofill; ` +
-      `cloudsuite ${csTyped} typing every field, ${csFilled} with autofill`,
+      `cloudsuite ${csTyped} typing every field, ${csFilled} with autofill; ` +
+      `hectare ${hTyped} typing every field, ${hFilled} with a holding number's certificate`,
   );
   // IntellectMoney asks for nothing the registry knows (no name or address field).
   expect(imFilled).toBe(imTyped);
   expect(csFilled).toBeLessThan(csTyped - 40);
+  expect(hFilled).toBeLessThan(hTyped - 30);
 });

@@ -173,3 +173,22 @@ test('autofill.png: cloudsuite, the organisation filled in from its VAT number',
   await widget.field('VAT number (optional)').blur();
   await shoot('autofill.png');
 });
+
+test('certificate.png: hectare, a farm filled in from its holding number', async () => {
+  await widget.open('hectare', {
+    theme: 'light',
+    locale: 'en',
+    fields: 'holdingNumber,street,zip',
+  });
+  await widget.fill({
+    'E-mail': 'harriet@upmarden.example.co.uk',
+    'First name': 'Harriet',
+    'Last name': 'Tillage',
+    Phone: '01243 555 123',
+  });
+  await widget.field(/^Holding number/).fill('11 111 1111');
+  await expect(widget.root.getByText(/Red Tractor certificate valid until/)).toBeVisible();
+  await expect(widget.field('Organisation name')).toHaveValue('Up Marden Farms');
+  await widget.field(/^Holding number/).blur();
+  await shoot('certificate.png');
+});

@@ -112,7 +112,7 @@ export interface LookupResponse {
   /** The registry id: `dadata`, `vies`, `companies-house`, `hectare`. */
   source: string;
   /** `holdingNumber` only: the Red Tractor certificate (`Valid` or `Grace`, ISO 8601 expiry). */
-  certificate?: { status: string; expires: string };
+  certificate?: { status: 'Valid' | 'Grace'; expires: string };
 }
 
 /** What the widget shows after a successful submission (docs/design.md §1). */

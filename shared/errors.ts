@@ -20,6 +20,7 @@ export const FIELD_ERROR_CODES = [
   'invalid_company_number',
   'company_liquidated',
   'company_dissolved',
+  'invalid_holding_number',
   'certificate_required',
   'disposable_email',
   'free_mail_domain',

@@ -6,7 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIELD_SCHEMAS, validateFields } from './field-schemas.ts';
-import { FIELD_NAMES, checkValue, checkValues, type FieldName, type FieldRule } from './fields.ts';
+import {
+  FIELD_NAMES,
+  boundedRule,
+  checkValue,
+  checkValues,
+  type FieldName,
+  type FieldRule,
+} from './fields.ts';
 
 const tricky = fc.constantFrom(
   '',
@@ -67,7 +74,9 @@ describe('checkValue agrees with the zod schemas', () => {
   it.each(FIELD_NAMES)('%s', (name) => {
     fc.assert(
       fc.property(value, (input) => {
-        expect(checkValue(name, input)).toEqual(zodVerdict(name, input));
+        expect(checkValue(name, input, boundedRule({ name, required: true }))).toEqual(
+          zodVerdict(name, input),
+        );
       }),
       { numRuns: 400 },
     );
@@ -75,7 +84,7 @@ describe('checkValue agrees with the zod schemas', () => {
 
   it('agrees on values that are not strings', () => {
     for (const input of [undefined, null, 1, true, {}, []]) {
-      const ours = checkValue('email', input);
+      const ours = checkValue('email', input, boundedRule({ name: 'email', required: true }));
       const theirs = FIELD_SCHEMAS.email.safeParse(input);
       expect(ours.ok).toBe(false);
       expect(ours.ok ? '' : ours.error).toBe(theirs.error?.issues[0]?.message);
@@ -106,7 +115,7 @@ describe('checkValues agrees with validateFields on a flow’s own checks', () =
   it('the same values, or the same error per field', () => {
     fc.assert(
       fc.property(values, (input) => {
-        expect(checkValues(rules, input)).toEqual(validateFields(rules, input));
+        expect(checkValues(rules.map(boundedRule), input)).toEqual(validateFields(rules, input));
       }),
       { numRuns: 1_000 },
     );

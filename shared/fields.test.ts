@@ -5,6 +5,7 @@ import { FIELD_SCHEMAS, fieldErrorsOf, fieldsSchema, validateFields } from './fi
 import {
   FIELD_NAMES,
   FIELD_SPECS,
+  boundedRule,
   checkValues,
   compactValues,
   flowError,
@@ -28,6 +29,7 @@ const VALID: Record<FieldName, string> = {
   domain: 'example.com',
   inn: '7707083893',
   companyNumber: '01234567',
+  holdingNumber: '11/111/1111',
   country: 'GB',
   vat: 'GB123456789',
   street: 'Baker Street',
@@ -162,6 +164,7 @@ describe('validateFields', () => {
     'domain',
     'inn',
     'companyNumber',
+    'holdingNumber',
     'vat',
     'zip',
     'country',
@@ -340,6 +343,26 @@ describe('validateFields', () => {
     expect(errorsOf(required('country'), { country })).toEqual({ country: code });
   });
 
+  it.each([
+    ['11/111/1111', '11/111/1111'],
+    [' 11 111 1111 ', '11/111/1111'],
+    ['111111111', '11/111/1111'],
+    ['11-111-1111', '11/111/1111'],
+  ])('writes the holding number %j as Red Tractor lists it', (holdingNumber, expected) => {
+    expect(valuesOf(required('holdingNumber'), { holdingNumber })).toEqual({
+      holdingNumber: expected,
+    });
+  });
+
+  it.each(['11/111/111', '1111111111', '11/111/111A', 'AB/123/4567'])(
+    'refuses the holding number %j as invalid_holding_number',
+    (holdingNumber) => {
+      expect(errorsOf(required('holdingNumber'), { holdingNumber })).toEqual({
+        holdingNumber: 'invalid_holding_number',
+      });
+    },
+  );
+
   it('keeps the case of the e-mail, only trimming it', () => {
     expect(valuesOf(required('email'), { email: ' User@Example.COM ' })).toEqual({
       email: 'User@Example.COM',
@@ -435,7 +458,7 @@ describe('a flow’s own checks (FlowCheck), the same in the browser and on the 
     { name: 'country', required: false, options: ['GB', 'FR'] },
   ];
   const both = (values: Record<string, unknown>) => [
-    checkValues(rules, values),
+    checkValues(rules.map(boundedRule), values),
     validateFields(rules, values),
   ];
 

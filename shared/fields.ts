@@ -5,7 +5,9 @@
  */
 import type { FieldErrorCode, FieldErrors } from './errors.ts';
 import {
+  compactHoldingNumber,
   hasControlCharacters,
+  isPlausibleHoldingNumber,
   isPlausiblePhone,
   isValidDomain,
   isValidEmail,
@@ -28,6 +30,7 @@ export const FIELD_NAMES = [
   'domain',
   'inn',
   'companyNumber',
+  'holdingNumber',
   'country',
   'vat',
   'street',
@@ -68,6 +71,7 @@ export const FIELD_SPECS: Record<FieldName, FieldSpec> = {
   // Room for the spaces or dashes people type; the schema checks 10 or 12 digits.
   inn: { ...text('off', 16), inputMode: 'numeric' },
   companyNumber: text('off', 32),
+  holdingNumber: text('off', 16),
   country: { type: 'select', autocomplete: 'country', maxLength: 2 },
   vat: text('off', 32),
   street: text('address-line1'),
@@ -115,6 +119,11 @@ export const VALUE_RULES: Record<FieldName, ValueRule> = {
   domain: { steps: [normalizeDomain, [isValidDomain, 'invalid_domain']] },
   inn: { prepare: digitsOnly, steps: [[isValidInn, 'invalid_inn']] },
   companyNumber: {},
+  // Only ever looked up (no provider takes it): its one format, whatever the separators.
+  holdingNumber: {
+    prepare: compactHoldingNumber,
+    steps: [[isPlausibleHoldingNumber, 'invalid_holding_number']],
+  },
   // Which codes exist is the flow's `options` (every ISO 3166 code unless the provider has a
   // list), so the widget need not carry the list.
   country: { steps: [(v) => v.toUpperCase(), [(v) => /^[A-Z]{2}$/.test(v), 'invalid']] },
@@ -131,10 +140,21 @@ export const VALUE_RULES: Record<FieldName, ValueRule> = {
 export type ValueCheck = { ok: true; value: string } | { ok: false; error: FieldErrorCode };
 
 /**
+ * A field as the widget checks it: the flow's data and the length bound, both from the flow
+ * descriptor (the widget then carries no FIELD_SPECS: the bound is `FIELD_SPECS`' on the server).
+ */
+export type BoundedCheck = FlowCheck & { maxLength: number };
+
+/** A rule with its field's length bound, as the descriptor gives it to the widget. */
+export function boundedRule<R extends FieldRule>(rule: R): R & BoundedCheck {
+  return { ...rule, maxLength: FIELD_SPECS[rule.name].maxLength };
+}
+
+/**
  * Checks and normalises one value by its field's rule, then by the flow's own data for the field
  * (`flowError`): the first failure's code wins.
  */
-export function checkValue(name: FieldName, input: unknown, flow?: FlowCheck): ValueCheck {
+export function checkValue(name: FieldName, input: unknown, flow: BoundedCheck): ValueCheck {
   if (input === undefined) return { ok: false, error: 'required' };
   if (typeof input !== 'string') return { ok: false, error: 'invalid' };
   const rule = VALUE_RULES[name];
@@ -146,7 +166,7 @@ export function checkValue(name: FieldName, input: unknown, flow?: FlowCheck): V
   }
   if (value.length === 0) return { ok: false, error: 'required' };
   // Counted in code points, as zod does (an emoji is one character, not two).
-  const max = FIELD_SPECS[name].maxLength;
+  const max = flow.maxLength;
   if (value.length > max && [...value].length > max) return { ok: false, error: 'too_long' };
   if (!rule.raw && hasControlCharacters(value, !rule.text))
     return { ok: false, error: 'invalid_characters' };
@@ -154,7 +174,7 @@ export function checkValue(name: FieldName, input: unknown, flow?: FlowCheck): V
     if (typeof step === 'function') value = step(value);
     else if (!step[0](value)) return { ok: false, error: step[1] };
   }
-  const error = flow && flowError(value, flow);
+  const error = flowError(value, flow);
   return error ? { ok: false, error } : { ok: true, value };
 }
 
@@ -212,7 +232,7 @@ export type FieldValues = Partial<Record<FieldName, string>>;
  * per field, unknown keys included.
  */
 export function checkValues(
-  rules: readonly FieldRule[],
+  rules: readonly (FieldRule & BoundedCheck)[],
   values: Record<string, unknown>,
 ): { ok: true; values: FieldValues } | { ok: false; errors: FieldErrors } {
   const given = compactValues(values);

@@ -55,9 +55,16 @@ export function isValidCompanyNumber(value: string): boolean {
   return /^(\d{8}|[A-Z]{2}\d{6}|[A-Z]{2}\d{5}[A-Z])$/.test(compactCompanyNumber(value));
 }
 
-/** A holding number (County/Parish/Holding, `11/111/1111`) as Red Tractor lists it. */
+/**
+ * A holding number (County/Parish/Holding) as Red Tractor lists it, `11/111/1111`, from the nine
+ * digits however they were typed (`11 111 1111`, `111111111`); anything else is left as typed.
+ */
+export function compactHoldingNumber(value: string): string {
+  return value.replace(/^\D*(\d\d)\D*(\d{3})\D*(\d{4})\D*$/, '$1/$2/$3');
+}
+
 export function isPlausibleHoldingNumber(value: string): boolean {
-  return /^\d{2}\/\d{3}\/\d{4}$/.test(value.trim());
+  return /^\d\d\/\d{3}\/\d{4}$/.test(compactHoldingNumber(value));
 }
 
 /**

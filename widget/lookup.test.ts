@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlowDescriptor, LookupResponse } from '../shared/api.ts';
-import { looksUp, lookUp, suggestDomain } from './lookup.ts';
+import { looksUp, lookUp, suggestDomain, worthLookingUp } from './lookup.ts';
 
 const URL_PREFIX = 'https://bff.example/v1/flows/shop/lookup?field=inn&value=';
 const SBERBANK: LookupResponse = {
@@ -121,5 +121,44 @@ describe('the e-mail typo hint', () => {
     '',
   ])('suggests nothing for %j', (email) => {
     expect(suggestDomain(email)).toBeUndefined();
+  });
+});
+
+describe('the e-mail typo hint while typing', () => {
+  it.each([
+    ['ada@gmail.co', 'gmail.com'],
+    ['ada@mail.r', 'mail.ru'],
+    ['ada@hotmail.co', 'hotmail.com'],
+  ])('waits while %s is on the way to %s, and suggests it once the field is left', (email, d) => {
+    expect(suggestDomain(email, true)).toBeUndefined();
+    expect(suggestDomain(email)).toBe(d);
+  });
+
+  it('suggests a slip that is no prefix as it is typed', () => {
+    expect(suggestDomain('ada@gmial.com', true)).toBe('gmail.com');
+  });
+});
+
+describe('which numbers are worth looking up', () => {
+  it.each([
+    ['vat', 'nl 8228.98.044 b01'],
+    ['vat', 'DE129273398'],
+    ['companyNumber', '445790'],
+    ['companyNumber', 'SC123456'],
+    ['inn', '7707083893'],
+    ['holdingNumber', '11/111/1111'],
+  ])('%s %j: yes', (field, value) => {
+    expect(worthLookingUp(field, value)).toBe(true);
+  });
+
+  it.each([
+    // No member state's prefix (a UK or Swiss number is the provider's to judge, not VIES's).
+    ['vat', '822898044B01'],
+    ['vat', 'GB980780684'],
+    ['vat', 'NL8'],
+    ['companyNumber', '123456789'],
+    ['companyNumber', 'ABC-1'],
+  ])('%s %j: no, so it never leaves the browser', (field, value) => {
+    expect(worthLookingUp(field, value)).toBe(false);
   });
 });

@@ -4,10 +4,26 @@
  * widget/lookup.test.ts checks them without a DOM; widget/signup-form.ts shows the results.
  */
 import type { FlowDescriptor, LookupResponse } from '../shared/api.ts';
+import { isPlausibleVat, isValidCompanyNumber } from '../shared/validators.ts';
 
 /** Whether the flow looks `field` up in a registry: the one place that reads the descriptor. */
 export function looksUp(flow: FlowDescriptor, field: string): boolean | undefined {
   return (flow.lookup as string[] | undefined)?.includes(field);
+}
+
+/**
+ * The format checks the field's own rule leaves out (a VAT number or a company number that is not
+ * an EU or a UK one is still the provider's to judge), so that a typo is never sent to be looked
+ * up. Each EU country's checksum is the server's.
+ */
+const LOOKS_LIKE: Record<string, (value: string) => boolean> = {
+  vat: isPlausibleVat,
+  companyNumber: isValidCompanyNumber,
+};
+
+/** Whether a number its field's rule accepts is worth looking up. */
+export function worthLookingUp(field: string, value: string): boolean {
+  return LOOKS_LIKE[field]?.(value) ?? true;
 }
 
 /**
@@ -49,8 +65,13 @@ function oneSlip(a: string, b: string): boolean {
   );
 }
 
-/** A common domain the e-mail's is likely a typo of: "gmial.com", "gmail.con" -> "gmail.com". */
-export function suggestDomain(email: string): string | undefined {
+/**
+ * A common domain the e-mail's is likely a typo of: "gmial.com", "gmail.con" -> "gmail.com". While
+ * the user is `typing`, not one they are on the way to ("gmail.co" before the last "m").
+ */
+export function suggestDomain(email: string, typing?: boolean): string | undefined {
   const domain = email.split('@')[1] ?? '';
-  return DOMAINS.includes(domain) ? undefined : DOMAINS.find((d) => oneSlip(domain, d));
+  return DOMAINS.includes(domain)
+    ? undefined
+    : DOMAINS.find((d) => !(typing && d.startsWith(domain)) && oneSlip(domain, d));
 }

@@ -99,7 +99,7 @@ describe('what the form sends', () => {
     const values = { email: 'ada@example.com', name: 'Ada', password: 'correct horse' };
     const body = payloadOf(form({ values, embedding: { fields: 'password' } }), 'en', '');
     expect(body.fields['password']).toBe('correct horse');
-    expect(shownFields(body.fields)).toEqual({ email: 'ada@example.com', name: 'Ada' });
+    expect(shownFields(flow, body.fields)).toEqual({ email: 'ada@example.com', name: 'Ada' });
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { FieldDescriptor, FlowDescriptor, RegistrationRequest } from '../shared/api.ts';
 import type { FieldErrorCode, FieldErrors } from '../shared/errors.ts';
-import { FIELD_SPECS, checkValue, checkValues, isFieldName } from '../shared/fields.ts';
+import { checkValue, checkValues } from '../shared/fields.ts';
 import { UTM_KEYS } from '../shared/names.ts';
 
 /** The element's attributes that shape the form and what it sends. */
@@ -105,9 +105,12 @@ export function payloadOf(form: FormState, locale: string, search: string): Regi
 }
 
 /** The fields as the `org-signup-submit` event shows them: secrets (the password) left out. */
-export function shownFields(fields: RegistrationRequest['fields']): Record<string, string> {
+export function shownFields(
+  flow: FlowDescriptor,
+  fields: RegistrationRequest['fields'],
+): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(fields).filter(([name]) => !(isFieldName(name) && FIELD_SPECS[name].secret)),
+    Object.entries(fields).filter(([name]) => !flow.fields.find((f) => f.name === name)?.secret),
   ) as Record<string, string>;
 }
 

@@ -22,7 +22,7 @@ import { focusAfterUpdate } from './focus.ts';
 import type { FlowLoader } from './flow-loader.ts';
 import { httpUrl } from './http-url.ts';
 import type { OrgSignupHost } from './host.ts';
-import { looksUp, lookUp, suggestDomain } from './lookup.ts';
+import { looksUp, lookUp, suggestDomain, worthLookingUp } from './lookup.ts';
 import {
   attemptFor,
   fieldError,
@@ -53,6 +53,10 @@ export class SignupForm implements ReactiveController {
   #touched = new Set<string>();
   /** What the registry lookup found, or not, by field: said under the field. */
   #notes: Record<string, string> = {};
+  /** By looked-up field, what the fields its answer filled in held before: put back if it changes. */
+  #filled: Record<string, Record<string, string>> = {};
+  /** The field being typed in, until it is left: no suggestion of what it is on the way to. */
+  #typing = '';
   /** The last body sent and its key: an identical resubmission reuses the key. */
   #lastAttempt?: Attempt;
   #abort?: AbortController;
@@ -154,7 +158,7 @@ export class SignupForm implements ReactiveController {
           )
         : '';
     const lookup = looksUp(this.#loader.descriptor!, name);
-    const tip = name === 'email' && suggestDomain(value);
+    const tip = name === 'email' && suggestDomain(value, this.#typing === name);
     const describedBy = [hint ? `h-${name}` : '', error ? `e-${name}` : '']
       .filter(Boolean)
       .join(' ');
@@ -310,6 +314,7 @@ export class SignupForm implements ReactiveController {
   #onInput = (e: Event): void => {
     const input = e.target as HTMLInputElement;
     this.#touched.add(input.name);
+    this.#typing = input.name;
     this.#set(input.name, input.value);
   };
 
@@ -323,7 +328,11 @@ export class SignupForm implements ReactiveController {
     if (this.#errors[name]) this.#setError(name, fieldError(field, value));
     if (looksUp(this.#loader.descriptor!, name)) {
       this.#notes[name] = '';
-      if (!fieldError(field, value)) void this.#lookUp(name, value);
+      // Another number: what the last one's company filled in goes (the user's own edits stay).
+      for (const [k, v] of Object.entries(this.#filled[name] ?? {}))
+        if (!this.#touched.has(k)) this.#set(k, v);
+      this.#filled[name] = {};
+      if (!fieldError(field, value) && worthLookingUp(name, value)) void this.#lookUp(name, value);
     }
   }
 
@@ -333,8 +342,11 @@ export class SignupForm implements ReactiveController {
    */
   async #lookUp(name: string, value: string): Promise<void> {
     // The flow id needs no escaping: it loaded the descriptor, and configured ids are [a-z0-9_-].
+    // A holding's certificate is found by its number and the farm's postcode, where typed.
+    const zip =
+      name === 'holdingNumber' ? `&zip=${encodeURIComponent(this.values['zip'] ?? '')}` : '';
     const found = await lookUp(
-      `${this.#loader.endpoint}/v1/flows/${this.#host.flow}/lookup?field=${name}&value=`,
+      `${this.#loader.endpoint}/v1/flows/${this.#host.flow}/lookup?field=${name}${zip}&value=`,
       value,
       () => this.values[name],
     );
@@ -344,11 +356,29 @@ export class SignupForm implements ReactiveController {
     else if (found) {
       // Not found ({}): a hint. Found: its fields, and "Found: name, city" (either may be
       // missing: VIES gives some states' numbers without a name; then the number itself).
-      const { fields } = found;
-      this.prefill(fields);
-      this.#notes[name] = this.#loader.t(fields ? 'lookup.found' : 'lookup.none', {
-        found: [fields?.organisationName, fields?.city].filter(Boolean).join(', ') || value,
-      });
+      // A holding: its Red Tractor certificate's status and date too.
+      const { fields, certificate: cert } = found;
+      const filled = (this.#filled[name] = {} as Record<string, string>);
+      for (const [k, v] of Object.entries(fields ?? {})) {
+        if (!this.#touched.has(k)) {
+          filled[k] = this.values[k] ?? '';
+          this.#set(k, v);
+        }
+      }
+      const t = this.#loader.t.bind(this.#loader);
+      this.#notes[name] = `${t(
+        fields ? 'lookup.found' : name === 'holdingNumber' ? 'lookup.noCertificate' : 'lookup.none',
+        { found: [fields?.organisationName, fields?.city].filter(Boolean).join(', ') || value },
+      )}${
+        cert
+          ? ` ${t(`lookup.${cert.status}`, {
+              expires: new Date(cert.expires).toLocaleDateString(this.#loader.locale, {
+                dateStyle: 'long',
+                timeZone: 'UTC',
+              }),
+            })}`
+          : ''
+      }`;
     }
     this.#host.requestUpdate();
   }
@@ -359,6 +389,8 @@ export class SignupForm implements ReactiveController {
    */
   #onBlur = (e: FocusEvent): void => {
     const input = e.target as HTMLInputElement;
+    this.#typing = '';
+    this.#host.requestUpdate();
     const field = this.#fieldOf(input.name);
     if (!field || !this.#touched.has(input.name) || this.#errors[input.name]) return;
     this.#setError(input.name, fieldError(field, input.value));
@@ -397,7 +429,7 @@ export class SignupForm implements ReactiveController {
     this.#showSummary = false;
     this.#host.requestUpdate();
     const payload = payloadOf(form, this.#loader.locale, location.search);
-    const shown = { flow: flow.id, fields: shownFields(payload.fields) };
+    const shown = { flow: flow.id, fields: shownFields(flow, payload.fields) };
     if (!emit(this.#host, 'org-signup-submit', shown, true)) return;
     this.#lastAttempt = attemptFor(payload, this.#lastAttempt);
     void this.#submit(payload, this.#lastAttempt.key);

@@ -101,6 +101,18 @@ function demoSettingsOf(provider: ProviderId, options: ParseOptions): Record<str
   return options.demoSettings(provider);
 }
 
+/**
+ * The flow's form fields: the provider's, and a holding number where the flow looks one up. No
+ * provider takes it, so any flow may offer it; it comes before the organisation's name, which
+ * its certificate fills in, and it is required where the flow requires a certificate.
+ */
+function formFieldsOf(flow: FlowConfig, fields: readonly FieldRule[]): readonly FieldRule[] {
+  if (!flow.lookup?.holdingNumber) return fields;
+  const holding: FieldRule = { name: 'holdingNumber', required: flow.requireCertification };
+  const at = fields.findIndex((f) => f.name === 'organisationName');
+  return at < 0 ? [...fields, holding] : [...fields.slice(0, at), holding, ...fields.slice(at)];
+}
+
 /** The checks that need the provider: fields, host values, base URL, settings. */
 function checkFlow(
   flow: FlowConfig,
@@ -122,8 +134,10 @@ function checkFlow(
   const base = flow.sandbox ? demoSettingsOf(flow.provider, options) : {};
   const settings = provider.settings.safeParse(mergeSettings(base, flow.settings));
   if (!settings.success) problems.push(...describe(settings.error.issues, [at, 'settings']));
-  const fields =
-    (settings.success ? provider.fieldsFor?.(settings.data) : undefined) ?? provider.fields;
+  const fields = formFieldsOf(
+    flow,
+    (settings.success ? provider.fieldsFor?.(settings.data) : undefined) ?? provider.fields,
+  );
   if (flow.queueOnOutage) {
     const secret = fields.find((f) => FIELD_SPECS[f.name].secret);
     if (secret) {
@@ -133,8 +147,7 @@ function checkFlow(
     }
   }
   for (const [field, registry] of Object.entries(flow.lookup ?? {})) {
-    // A holding number is looked up only (the provider never takes it), so any flow may offer it.
-    if (field !== 'holdingNumber' && !fields.some((f) => f.name === field)) {
+    if (!fields.some((f) => f.name === field)) {
       problems.push(`${at}.lookup.${field}: ${flow.provider} has no field "${field}"`);
     }
     if (registry?.sandbox && !sandbox.enabled && !sandbox.url) {
@@ -249,13 +262,6 @@ export function parseConfig(
       );
     }
   }
-  candidates.forEach((flow, i) => {
-    if (flow?.requireCertification) {
-      warnings.push(
-        `flows[${i}].requireCertification: not enforced at submit yet (the holding number is looked up, not submitted); the lookup route answers 404 for a holding without a valid or grace certificate`,
-      );
-    }
-  });
   problems.push(...missing);
   if (problems.length || !parsed.success) throw new ConfigError(source, problems);
   // An operator's switch for load tests and benchmarks; main.ts says so loudly at start.

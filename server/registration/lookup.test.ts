@@ -10,6 +10,8 @@ describe('checkNumber: the local check before any registry call', () => {
     ['companyNumber', '445790', '00445790'],
     ['companyNumber', 'sc 123456', 'SC123456'],
     ['holdingNumber', ' 11/111/1111 ', '11/111/1111'],
+    ['holdingNumber', '11 111 1111', '11/111/1111'],
+    ['holdingNumber', '11-111-1111', '11/111/1111'],
   ] as const)('%s %j is asked as %s', (field, typed, value) => {
     expect(checkNumber(field, typed)).toEqual({ ok: true, value });
   });
@@ -22,7 +24,8 @@ describe('checkNumber: the local check before any registry call', () => {
     ['vat', 'NL', 'invalid_vat'],
     ['companyNumber', '123456789', 'invalid_company_number'],
     ['companyNumber', 'ABC-1', 'invalid_company_number'],
-    ['holdingNumber', '11-111-1111', 'invalid'],
+    ['holdingNumber', '11-111-111', 'invalid_holding_number'],
+    ['holdingNumber', '1/1111/1111', 'invalid_holding_number'],
   ] as const)('%s %j fails with %s', (field, typed, error) => {
     expect(checkNumber(field, typed)).toEqual({ ok: false, error });
   });

@@ -9,6 +9,7 @@ import type { FieldErrorCode } from '../../shared/errors.ts';
 import type { LookupFieldName, LookupResponse } from '../../shared/api.ts';
 import {
   compactCompanyNumber,
+  compactHoldingNumber,
   compactVat,
   isPlausibleHoldingNumber,
   isPlausibleVat,
@@ -54,10 +55,12 @@ export function checkNumber(
         ? { ok: true, value }
         : { ok: false, error: 'invalid_company_number' };
     }
-    case 'holdingNumber':
-      return isPlausibleHoldingNumber(typed)
-        ? { ok: true, value: typed }
-        : { ok: false, error: 'invalid' };
+    case 'holdingNumber': {
+      const value = compactHoldingNumber(typed);
+      return isPlausibleHoldingNumber(value)
+        ? { ok: true, value }
+        : { ok: false, error: 'invalid_holding_number' };
+    }
   }
 }
 
@@ -86,7 +89,8 @@ export async function lookupRoute(
   if (raw.length > 64) throw invalidFields({ [lookup.field]: 'too_long' });
   const checked = checkNumber(lookup.field, raw);
   if (!checked.ok) throw invalidFields({ [lookup.field]: checked.error });
-  const zipRaw = query['zip'];
+  // Only a holding number is looked up with a postcode; other registries' cache keys stay whole.
+  const zipRaw = lookup.field === 'holdingNumber' ? query['zip'] : undefined;
   const zip = typeof zipRaw === 'string' && zipRaw.trim() ? zipRaw.trim() : undefined;
   if (zip && (zip.length > 16 || !/^[\p{L}\p{N} -]+$/u.test(zip)))
     throw invalidFields({ zip: 'invalid' });

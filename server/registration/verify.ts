@@ -1,8 +1,9 @@
 /**
  * The registration's registry check (docs/registries.md): each looked-up number the user sent is
  * asked again, through the same cache as the widget's lookup, before anything is journaled. A
- * liquidated or dissolved company is refused on its field; a registry that cannot answer lets
- * the registration go on, marked `unverified`; what the registry said is kept as evidence.
+ * liquidated or dissolved company is refused on its field, and so is a holding without a valid or
+ * grace certificate where the flow sets `requireCertification`; a registry that cannot answer
+ * lets the registration go on, marked `unverified`; what the registry said is kept as evidence.
  */
 import type { Logger } from 'pino';
 import type { FieldErrorCode } from '../../shared/errors.ts';
@@ -40,8 +41,10 @@ export async function verifyWithRegistries(
     const checked = checkNumber(field, typed);
     if (!checked.ok) continue;
     const value = checked.value;
+    // A holding's certificate is asked with the farm's postcode, as the widget asked it.
+    const zip = field === 'holdingNumber' ? values.zip : undefined;
     try {
-      const result = await lookup.lookup({ value });
+      const result = await lookup.lookup({ value, ...(zip ? { zip } : {}) });
       const { evidence } = result;
       verification.push({
         field,
@@ -53,10 +56,17 @@ export async function verifyWithRegistries(
         sha256: evidence.sha256,
         ...(evidence.requestIdentifier ? { requestIdentifier: evidence.requestIdentifier } : {}),
       });
-      if (!result.found) continue;
+      if (!result.found) {
+        // Certificates: Hectare lists only valid and grace ones, so an expired one is not found.
+        if (field === 'holdingNumber' && flow.config.requireCertification)
+          errors[field] = 'certificate_required';
+        continue;
+      }
       const refused = REFUSED[result.record.status];
       if (refused) errors[field] = refused;
-      registryName ??= result.record.fields.organisationName || undefined;
+      // A certificate names the farm's site, not the company: no legal name to prefer.
+      if (field !== 'holdingNumber')
+        registryName ??= result.record.fields.organisationName || undefined;
     } catch (err) {
       if (!(err instanceof RegistryUnavailable)) throw err;
       log.warn(

@@ -89,7 +89,11 @@ export function createHectareCertificatesClient(
               zip: found.sitePostcode ?? undefined,
               country: 'GB',
             },
-            certificate: { status: cert.certificateStatus, expires: cert.certificateExpiryDate },
+            // The call lists only valid and grace certificates: one word for each, whatever case.
+            certificate: {
+              status: /grace/i.test(cert.certificateStatus) ? 'Grace' : 'Valid',
+              expires: cert.certificateExpiryDate,
+            },
           },
           raw: res.text,
         };

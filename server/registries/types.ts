@@ -33,7 +33,7 @@ export type { RegistryFields };
 
 export interface Certificate {
   /** As Red Tractor says it: `Valid` or `Grace`. */
-  status: string;
+  status: 'Valid' | 'Grace';
   /** ISO 8601. */
   expires: string;
 }

@@ -2,7 +2,8 @@
  * The registry check at submit (issue 19): a liquidated or dissolved company is refused on its
  * field before the provider hears of it; a registry that is down lets the registration through,
  * marked `unverified` in the admin API; the evidence is kept, shown and sent in webhooks; the
- * registry's legal name replaces the typed one where the flow wants it.
+ * registry's legal name replaces the typed one where the flow wants it; a farm's holding number
+ * is checked for a Red Tractor certificate, which `requireCertification` makes a condition.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../admin/cli.ts';
@@ -23,6 +24,8 @@ describe('the registry check at submit', () => {
   let bff: Bff;
   beforeAll(async () => {
     const config = demoConfig();
+    const hectare = config.flows.find((f) => f.id === 'hectare')!;
+    config.flows.push({ ...hectare, id: 'hectare-certified', requireCertification: true });
     for (const flow of config.flows) {
       if (flow.id === 'hectare') flow['preferRegistryName'] = true;
       // VIES gives a consultation number only to a requester who names their own VAT number.
@@ -33,7 +36,7 @@ describe('the registry check at submit', () => {
   });
   afterAll(() => bff.close());
   beforeEach(async () => {
-    for (const registry of ['dadata', 'vies', 'companies-house']) {
+    for (const registry of ['dadata', 'vies', 'companies-house', 'hectare']) {
       await bff.fetch('DELETE', `/sandbox/${registry}/_state`);
     }
   });
@@ -144,5 +147,84 @@ describe('the registry check at submit', () => {
         source: 'dadata',
       }),
     ]);
+  });
+
+  describe('a holding number', () => {
+    const certified = (overrides: Record<string, string>) =>
+      bff.register('hectare-certified', { fields: hectareFields(overrides) });
+    const organisationsCreated = async () =>
+      (await providerCalls('hectare', /organisations$/)).length;
+
+    it('is a field of the flow, before the name its certificate fills in', async () => {
+      for (const [flow, required] of [
+        ['hectare', false],
+        ['hectare-certified', true],
+      ] as const) {
+        const res = await bff.fetch<{ fields: { name: string; required: boolean }[] }>(
+          'GET',
+          `/v1/flows/${flow}`,
+          { headers: { origin: 'http://localhost:5173' } },
+        );
+        const names = res.body.fields.map((f) => f.name);
+        expect(names.indexOf('holdingNumber')).toBe(names.indexOf('organisationName') - 1);
+        expect(res.body.fields.find((f) => f.name === 'holdingNumber')?.required).toBe(required);
+      }
+    });
+
+    it('is verified with the postcode and kept as evidence, never sent to Hectare', async () => {
+      const res = await bff.register('hectare', {
+        fields: hectareFields({ holdingNumber: '11 111 1111', zip: 'PO18 9JP' }),
+      });
+      expect(res.status).toBe(201);
+      const row = await admin(String(res.body['id']));
+      expect(row?.verification).toContainEqual(
+        expect.objectContaining({
+          field: 'holdingNumber',
+          value: '11/111/1111',
+          result: 'verified',
+          source: 'hectare',
+        }),
+      );
+      const asked = (await bff.sandboxRequests('hectare')).filter((r) =>
+        r.path.includes('red-tractor/certificates'),
+      );
+      expect(asked.at(-1)?.query).toMatchObject({
+        holdingNumber: '11/111/1111',
+        postcode: 'PO18 9JP',
+      });
+      const created = await providerCalls('hectare', /organisations$/);
+      expect(JSON.stringify(created.at(-1)?.body)).not.toMatch(/11\/111\/1111|holding/i);
+    });
+
+    it('with requireCertification: required, and refused without a valid or grace certificate', async () => {
+      const before = await organisationsCreated();
+      expect((await certified({})).body).toMatchObject({
+        errors: { holdingNumber: 'required' },
+      });
+      // 33/333/3333's certificate expired; 11/111/1111 is certified at another postcode.
+      for (const [holdingNumber, zip] of [
+        ['33/333/3333', 'LD3 0AA'],
+        ['11/111/1111', 'EX20 1AB'],
+      ]) {
+        const res = await certified({ holdingNumber: holdingNumber!, zip: zip! });
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ errors: { holdingNumber: 'certificate_required' } });
+      }
+      expect(await organisationsCreated()).toBe(before);
+      // A certificate in its grace period is still a certificate.
+      const grace = await certified({ holdingNumber: '22/222/2222', zip: 'EX20 1AB' });
+      expect(grace.status).toBe(201);
+      expect(await organisationsCreated()).toBe(before + 1);
+    });
+
+    it('with requireCertification and Hectare’s certificates down: registers, unverified', async () => {
+      await bff.faults('hectare', { failRate: 1, mode: '500', path: 'red-tractor' });
+      const res = await certified({ holdingNumber: '11/111/1111', zip: 'PO18 9JP' });
+      expect(res.status).toBe(201);
+      const row = await admin(String(res.body['id']));
+      expect(row?.verification).toContainEqual(
+        expect.objectContaining({ field: 'holdingNumber', result: 'unverified' }),
+      );
+    });
   });
 });

@@ -109,7 +109,7 @@ export const lookupResponseSchema: z.ZodType<LookupResponse> = z
     }),
     source: z.string().meta({ description: 'dadata, vies, companies-house or hectare' }),
     certificate: z
-      .object({ status: z.string(), expires: z.string() })
+      .object({ status: z.enum(['Valid', 'Grace']), expires: z.string() })
       .optional()
       .meta({ description: '`holdingNumber`: the Red Tractor certificate' }),
   })

@@ -10,6 +10,7 @@ export const de: Strings = {
   'field.domain': 'Domain der Unternehmenswebsite',
   'field.inn': 'INN (russische Steuernummer)',
   'field.companyNumber': 'Handelsregisternummer',
+  'field.holdingNumber': 'Betriebsnummer (CPH)',
   'field.country': 'Land',
   'field.vat': 'USt-IdNr.',
   'field.street': 'Straße',
@@ -22,6 +23,7 @@ export const de: Strings = {
   'hint.phone': 'Mit Ländervorwahl, z. B. {example}',
   'hint.domain': 'Zum Beispiel beispiel.de',
   'hint.inn': '10 Ziffern für Organisationen, 12 für Einzelunternehmer',
+  'hint.holdingNumber': 'County/Parish/Holding, z. B. 12/345/6789',
   'error.required': 'Bitte füllen Sie dieses Feld aus.',
   'error.too_long': 'Die Eingabe ist zu lang.',
   'error.invalid': 'Dieser Wert ist ungültig.',
@@ -86,6 +88,8 @@ export const de: Strings = {
   'error.invalid_vat': 'Diese USt-IdNr. ist ungültig: Bitte prüfen Sie Ländercode und Ziffern.',
   'error.invalid_company_number':
     'Diese Firmennummer ist ungültig: 8 Ziffern oder 2 Buchstaben und 6 Ziffern.',
+  'error.invalid_holding_number':
+    'Geben Sie die Betriebsnummer als 12/345/6789 ein: 2, 3 und 4 Ziffern.',
   'error.company_liquidated':
     'Laut Register ist dieses Unternehmen liquidiert oder in Liquidation.',
   'error.company_dissolved': 'Laut Register ist dieses Unternehmen aufgelöst.',
@@ -115,5 +119,9 @@ export const de: Strings = {
   'step.change': 'E-Mail-Adresse ändern',
   'lookup.found': 'Gefunden: {found}',
   'lookup.none': 'Nicht im Register gefunden: Bitte geben Sie die Angaben selbst ein.',
+  'lookup.noCertificate':
+    'Kein gültiges Red-Tractor-Zertifikat für diesen Betrieb gefunden: Bitte geben Sie die Angaben selbst ein.',
+  'lookup.Valid': 'Red-Tractor-Zertifikat gültig bis {expires}.',
+  'lookup.Grace': 'Red-Tractor-Zertifikat in der Nachfrist (abgelaufen am {expires}).',
   'form.suggest': 'Meinten Sie {domain}?',
 };

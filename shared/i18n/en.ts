@@ -9,6 +9,7 @@ export const en = {
   'field.domain': 'Company website domain',
   'field.inn': 'INN (taxpayer number)',
   'field.companyNumber': 'Company registration number',
+  'field.holdingNumber': 'Holding number (CPH)',
   'field.country': 'Country',
   'field.vat': 'VAT number',
   'field.street': 'Street',
@@ -21,6 +22,7 @@ export const en = {
   'hint.phone': 'With country code, e.g. {example}',
   'hint.domain': 'For example example.com',
   'hint.inn': '10 digits for an organisation, 12 for a sole trader',
+  'hint.holdingNumber': 'County/parish/holding, e.g. 12/345/6789',
   'error.required': 'Please fill in this field.',
   'error.too_long': 'This is too long.',
   'error.invalid': 'This value is not valid.',
@@ -78,6 +80,7 @@ export const en = {
   'error.invalid_vat': 'This VAT number is not valid: check the country code and the digits.',
   'error.invalid_company_number':
     'This company number is not valid: 8 digits, or 2 letters and 6 digits.',
+  'error.invalid_holding_number': 'Enter the holding number as 12/345/6789: 2, 3 and 4 digits.',
   'error.company_liquidated': 'The registry lists this company as liquidated or being wound up.',
   'error.company_dissolved': 'The registry lists this company as dissolved.',
   'error.certificate_required':
@@ -103,6 +106,10 @@ export const en = {
   'step.change': 'Change e-mail',
   'lookup.found': 'Found: {found}',
   'lookup.none': 'Not found in the registry: please fill in the details yourself.',
+  'lookup.noCertificate':
+    'No valid Red Tractor certificate found for this holding: please fill in the details yourself.',
+  'lookup.Valid': 'Red Tractor certificate valid until {expires}.',
+  'lookup.Grace': 'Red Tractor certificate in its grace period (expired {expires}).',
   'form.suggest': 'Did you mean {domain}?',
 } as const;
 

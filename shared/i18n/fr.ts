@@ -10,6 +10,7 @@ export const fr: Strings = {
   'field.domain': 'Domaine du site web de l’entreprise',
   'field.inn': 'INN (numéro de contribuable russe)',
   'field.companyNumber': 'Numéro d’immatriculation (SIREN ou SIRET)',
+  'field.holdingNumber': 'Numéro d’exploitation (CPH)',
   'field.country': 'Pays',
   'field.vat': 'Numéro de TVA intracommunautaire',
   'field.street': 'Rue',
@@ -22,6 +23,7 @@ export const fr: Strings = {
   'hint.phone': 'Avec l’indicatif du pays, par exemple {example}',
   'hint.domain': 'Par exemple : exemple.fr',
   'hint.inn': '10 chiffres pour une organisation, 12 pour un entrepreneur individuel',
+  'hint.holdingNumber': 'Comté/paroisse/exploitation, par ex. 12/345/6789',
   'error.required': 'Veuillez remplir ce champ.',
   'error.too_long': 'Cette valeur est trop longue.',
   'error.invalid': 'Cette valeur n’est pas valide.',
@@ -80,6 +82,8 @@ export const fr: Strings = {
   'error.invalid_vat': 'Ce numéro de TVA n’est pas valide : vérifiez le code pays et les chiffres.',
   'error.invalid_company_number':
     'Ce numéro d’entreprise n’est pas valide : 8 chiffres, ou 2 lettres et 6 chiffres.',
+  'error.invalid_holding_number':
+    'Saisissez le numéro d’exploitation sous la forme 12/345/6789 : 2, 3 et 4 chiffres.',
   'error.company_liquidated': 'Selon le registre, cette entreprise est liquidée ou en liquidation.',
   'error.company_dissolved': 'Selon le registre, cette entreprise est dissoute.',
   'error.certificate_required':
@@ -107,5 +111,9 @@ export const fr: Strings = {
   'step.change': 'Modifier l’adresse e-mail',
   'lookup.found': 'Trouvé : {found}',
   'lookup.none': 'Introuvable dans le registre : saisissez les informations vous-même.',
+  'lookup.noCertificate':
+    'Aucun certificat Red Tractor valable trouvé pour cette exploitation : saisissez les informations vous-même.',
+  'lookup.Valid': 'Certificat Red Tractor valable jusqu’au {expires}.',
+  'lookup.Grace': 'Certificat Red Tractor en période de grâce (expiré le {expires}).',
   'form.suggest': 'Vouliez-vous dire {domain} ?',
 };

@@ -10,6 +10,7 @@ export const nl: Strings = {
   'field.domain': 'Domein van de bedrijfswebsite',
   'field.inn': 'INN (Russisch belastingnummer)',
   'field.companyNumber': 'KvK- of registratienummer',
+  'field.holdingNumber': 'Bedrijfsnummer (CPH)',
   'field.country': 'Land',
   'field.vat': 'Btw-nummer',
   'field.street': 'Straat',
@@ -23,6 +24,7 @@ export const nl: Strings = {
   'hint.phone': 'Met landcode, bijv. {example}',
   'hint.domain': 'Bijvoorbeeld voorbeeld.nl',
   'hint.inn': '10 cijfers voor een organisatie, 12 voor een eenmanszaak',
+  'hint.holdingNumber': 'County/parish/holding, bijv. 12/345/6789',
   'error.required': 'Vul dit veld in.',
   'error.too_long': 'Dit is te lang.',
   'error.invalid': 'Deze waarde is niet geldig.',
@@ -82,6 +84,7 @@ export const nl: Strings = {
   'error.invalid_vat': 'Dit btw-nummer is niet geldig: controleer de landcode en de cijfers.',
   'error.invalid_company_number':
     'Dit bedrijfsnummer is niet geldig: 8 cijfers, of 2 letters en 6 cijfers.',
+  'error.invalid_holding_number': 'Vul het bedrijfsnummer in als 12/345/6789: 2, 3 en 4 cijfers.',
   'error.company_liquidated': 'Volgens het register is dit bedrijf geliquideerd of in liquidatie.',
   'error.company_dissolved': 'Volgens het register is dit bedrijf opgeheven.',
   'error.certificate_required':
@@ -107,5 +110,9 @@ export const nl: Strings = {
   'step.change': 'E-mailadres wijzigen',
   'lookup.found': 'Gevonden: {found}',
   'lookup.none': 'Niet gevonden in het register: vul de gegevens zelf in.',
+  'lookup.noCertificate':
+    'Geen geldig Red Tractor-certificaat gevonden voor dit bedrijf: vul de gegevens zelf in.',
+  'lookup.Valid': 'Red Tractor-certificaat geldig tot {expires}.',
+  'lookup.Grace': 'Red Tractor-certificaat in de respijtperiode (verlopen op {expires}).',
   'form.suggest': 'Bedoelt u {domain}?',
 };

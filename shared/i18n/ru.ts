@@ -10,6 +10,7 @@ export const ru: Strings = {
   'field.domain': 'Домен сайта компании',
   'field.inn': 'ИНН',
   'field.companyNumber': 'Регистрационный номер компании',
+  'field.holdingNumber': 'Номер хозяйства (CPH)',
   'field.country': 'Страна',
   'field.vat': 'Номер НДС (VAT)',
   'field.street': 'Улица',
@@ -22,6 +23,7 @@ export const ru: Strings = {
   'hint.phone': 'С кодом страны, например {example}',
   'hint.domain': 'Например, example.ru',
   'hint.inn': '10 цифр для организации, 12 для ИП',
+  'hint.holdingNumber': 'Графство/приход/хозяйство, например 12/345/6789',
   'error.required': 'Заполните это поле.',
   'error.too_long': 'Слишком длинное значение.',
   'error.invalid': 'Недопустимое значение.',
@@ -79,6 +81,7 @@ export const ru: Strings = {
   'error.common_password': 'Это слишком распространённый пароль: выберите другой.',
   'error.invalid_vat': 'Неверный номер плательщика НДС: проверьте код страны и цифры.',
   'error.invalid_company_number': 'Неверный номер компании: 8 цифр или 2 буквы и 6 цифр.',
+  'error.invalid_holding_number': 'Введите номер хозяйства в виде 12/345/6789: 2, 3 и 4 цифры.',
   'error.company_liquidated': 'По данным реестра эта компания ликвидирована или ликвидируется.',
   'error.company_dissolved': 'По данным реестра эта компания прекратила деятельность.',
   'error.certificate_required':
@@ -102,5 +105,9 @@ export const ru: Strings = {
   'step.change': 'Изменить адрес',
   'lookup.found': 'Найдено: {found}',
   'lookup.none': 'В реестре не найдено: заполните данные вручную.',
+  'lookup.noCertificate':
+    'Действующий сертификат Red Tractor для этого хозяйства не найден: заполните данные вручную.',
+  'lookup.Valid': 'Сертификат Red Tractor действует до {expires}.',
+  'lookup.Grace': 'Сертификат Red Tractor в льготном периоде (истёк {expires}).',
   'form.suggest': 'Возможно, вы имели в виду {domain}?',
 };
