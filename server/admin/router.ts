@@ -189,6 +189,12 @@ export function adminRouter(deps: {
       }
       try {
         checks.push(...((await flow.adapter.doctor?.()) ?? []));
+        for (const field of flow.lookups.fields) {
+          const lookup = flow.lookups.get(field)!;
+          const { ok, detail } = await lookup.check();
+          const name = `registry lookup (${field}: ${lookup.registry})`;
+          checks.push({ name, verdict: ok ? 'ok' : 'fail', detail });
+        }
       } catch (err) {
         req.log.error({ err, flow: flow.id }, 'doctor check crashed');
         checks.push({

@@ -126,7 +126,7 @@ export function buildFlows(config: LoadedConfig, options: FlowOptions): Map<stri
   // Every flow's: a provider may echo what another flow's credentials are, too.
   const redact = createRedactor(
     secretValues(
-      config.flows.map((f) => [f.providerSettings, f.captcha, f.webhooks]),
+      config.flows.map((f) => [f.providerSettings, f.captcha, f.webhooks, f.lookup]),
       config.webhooks,
     ),
   );

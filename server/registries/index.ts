@@ -41,7 +41,20 @@ export interface FieldLookup {
   registry: RegistryId;
   /** Throws `RegistryUnavailable` when the registry cannot answer within the budget. */
   lookup(query: LookupQuery): Promise<LookupResult>;
+  /**
+   * The doctor's check: one call with a public sample number, past the cache and the breaker.
+   * Found or not, the registry answered; a failure says which setting to look at.
+   */
+  check(): Promise<{ ok: boolean; detail: string }>;
 }
+
+/** Numbers every registry answers for: in its documentation, or a well-known company's. */
+const SAMPLE: Record<LookupField, string> = {
+  inn: '7707083893',
+  vat: 'NL822898044B01',
+  companyNumber: '00445790',
+  holdingNumber: '11/111/1111',
+};
 
 export interface FlowLookups {
   fields: LookupField[];
@@ -177,6 +190,19 @@ function fieldLookup(
       cache.set(key, { until: now + config.cacheSeconds * 1000, result });
       if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
       return result;
+    },
+    async check() {
+      const started = performance.now();
+      try {
+        const answer = await ask({ value: SAMPLE[field] });
+        const ms = Math.round(performance.now() - started);
+        const what = answer.found ? 'knows it' : 'does not know it';
+        return { ok: true, detail: `asked for ${SAMPLE[field]}: ${what} (${ms} ms)` };
+      } catch (err) {
+        const { message, misconfigured } = err as RegistryUnavailable;
+        const hint = misconfigured ? '' : `; check that lookup.${field}.baseUrl is reachable`;
+        return { ok: false, detail: `${message}${hint}` };
+      }
     },
     shutdown: () => breaker.shutdown(),
   };

@@ -43,12 +43,24 @@ beforeAll(async () => {
         }),
         hectareContract.flow('hectare-requests', { mode: 'request-account' }),
         intellectmoneyContract.flow('im-fixed-token', { userToken: { env: 'IM_TOKEN' } }),
+        {
+          ...intellectmoneyContract.flow('im-lookup'),
+          lookup: { inn: { registry: 'dadata', sandbox: true } },
+        },
+        {
+          ...intellectmoneyContract.flow('im-lookup-unreachable'),
+          // Port 9 (discard): nothing listens there.
+          lookup: {
+            inn: { registry: 'dadata', baseUrl: 'http://127.0.0.1:9/', apiKey: { env: 'DADATA' } },
+          },
+        },
       ],
     },
     env: {
       ...Object.assign({}, ...CONTRACTS.map((c) => c.badCredentials.env)),
       TL_LOGGED_IN: TITELIVE_SANDBOX.loggedInToken,
       IM_TOKEN: 'a-fixed-user-token-from-intellectmoney',
+      DADATA: 'a-dadata-key-never-to-be-shown',
     },
     adminToken: ADMIN,
   });
@@ -108,6 +120,18 @@ describe('doctor', () => {
     const failed = of(flow).checks.filter((c) => c.verdict === 'fail');
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.map((c) => c.detail).join(' ')).toContain(setting);
+  });
+
+  it('asks each registry a flow looks up in, and names the setting when it cannot', () => {
+    expect(of('im-lookup').checks).toContainEqual({
+      name: 'registry lookup (inn: dadata)',
+      verdict: 'ok',
+      detail: expect.stringMatching(/^asked for 7707083893: knows it \(\d+ ms\)$/),
+    });
+    const failed = of('im-lookup-unreachable').checks.find((c) => c.name.startsWith('registry'));
+    expect(failed).toMatchObject({ verdict: 'fail' });
+    expect(failed?.detail).toContain('lookup.inn.baseUrl');
+    expect(JSON.stringify(reports)).not.toContain('a-dadata-key-never-to-be-shown');
   });
 
   it('a resend path that answers only in its other form is a warning saying which to set', () => {
