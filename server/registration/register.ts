@@ -143,13 +143,14 @@ export function createRegistrationService(
     flow: Flow,
     { key, request }: Valid,
     { log, ip }: { log: Logger; ip: string | undefined },
-  ): Promise<{ bot: string | undefined; tokenHash?: string }> {
+  ): Promise<{ bot: string | undefined; tokenHash?: string; known: boolean }> {
     const { reason: bot, tokenHash } = botCheck(flow, request, tokens);
+    const known = await store.hasKey(flow.id, key);
     // A captcha token is single-use: a repeated key is answered from the journal, unchecked.
-    if (!bot && flow.config.captcha && !(await store.hasKey(flow.id, key))) {
+    if (!bot && flow.config.captcha && !known) {
       await checkCaptcha(flow, request, ip, log);
     }
-    return { bot, ...(tokenHash ? { tokenHash } : {}) };
+    return { bot, ...(tokenHash ? { tokenHash } : {}), known };
   }
 
   /**
@@ -342,7 +343,7 @@ export function createRegistrationService(
   return {
     async register(flow, body, idempotencyKey, context) {
       const valid = validate(flow, body, idempotencyKey);
-      const { bot, tokenHash } = await guard(flow, valid, context);
+      const { bot, tokenHash, known } = await guard(flow, valid, context);
       const { request } = valid;
       const envelope = {
         hostValues: valid.hostValues,
@@ -351,14 +352,17 @@ export function createRegistrationService(
         locale: request.locale ?? 'en',
       };
       const sent: StoredSubmission = { fields: withoutSecrets(valid.values), ...envelope };
-      if (!bot) {
+      // A key the journal holds was checked when it came first: the journal answers it, and a
+      // DNS or registry answer that changed since must not turn a done registration into a 400.
+      // (Its registry name is still wanted, for a retry after a provider's 5xx.)
+      if (!bot && !known) {
         const noMail = await mailDomainError(flow.config, valid.values.email);
         if (Object.keys(noMail).length) throw invalidFields(noMail);
       }
       // A bot's numbers are never looked up: it learns nothing, the registries pay nothing.
       const checked = bot
         ? { verification: [], values: valid.values }
-        : await verifyWithRegistries(flow, valid.values, context.log);
+        : await verifyWithRegistries(flow, valid.values, context.log, { refuse: !known });
       const submission: StoredSubmission = { fields: withoutSecrets(checked.values), ...envelope };
       const begun = await journal(flow, valid.key, submission, tokenHash, {
         hashed: sent,

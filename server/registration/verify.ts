@@ -29,6 +29,7 @@ export async function verifyWithRegistries(
   flow: Flow,
   values: FieldValues,
   log: Logger,
+  { refuse }: { refuse: boolean },
 ): Promise<RegistryCheck> {
   const verification: Verification[] = [];
   const errors: Record<string, FieldErrorCode> = {};
@@ -76,7 +77,7 @@ export async function verifyWithRegistries(
       verification.push({ field, value, result: 'unverified', source: lookup.registry });
     }
   }
-  if (Object.keys(errors).length) throw invalidFields(errors);
+  if (refuse && Object.keys(errors).length) throw invalidFields(errors);
   const replace =
     flow.config.preferRegistryName &&
     registryName &&

@@ -10,12 +10,16 @@ import { startDnsStub } from './dns-stub.ts';
 describe('e-mail and domain quality', () => {
   let bff: Bff;
   let dns: Awaited<ReturnType<typeof startDnsStub>>;
+  /** Read by the stub at each query: a test may change a domain's records. */
+  const zones: Parameters<typeof startDnsStub>[0] = {};
   beforeAll(async () => {
-    dns = await startDnsStub({
+    dns = await startDnsStub(zones);
+    Object.assign(zones, {
       'acme.test': { mx: ['mx.acme.test'] },
       'a-only.test': { a: ['192.0.2.10'] },
       'null-mx.test': { mx: [''] },
       'silent.test': { silent: true },
+      'moved.test': { mx: ['mx.moved.test'] },
     });
     const flow = (id: string, extra: Record<string, unknown> = {}) => ({
       id,
@@ -79,5 +83,23 @@ describe('e-mail and domain quality', () => {
     expect(res.status).toBe(status);
     if (status === 400)
       expect(res.body).toMatchObject({ errors: { email: 'email_domain_no_mail' } });
+  });
+
+  it('answers a retry from the journal, even when the domain stopped taking mail since', async () => {
+    const body = { fields: nitroFields({ email: `ann.${Date.now()}@moved.test` }) };
+    const key = crypto.randomUUID();
+    const first = await bff.register('mx', body, { key });
+    expect(first.status).toBe(201);
+    zones['moved.test'] = { mx: [''] };
+    // The answer to the first try was lost; the widget sends the same again.
+    const again = await bff.register('mx', body, { key });
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body['id']).toBe(first.body['id']);
+    // A new registration from that domain is refused now.
+    const fresh = await bff.register('mx', {
+      fields: nitroFields({ email: `bob.${Date.now()}@moved.test` }),
+    });
+    expect(fresh.body).toMatchObject({ errors: { email: 'email_domain_no_mail' } });
   });
 });
