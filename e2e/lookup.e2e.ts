@@ -205,7 +205,10 @@ test('a farm’s holding number fills in the farm and shows its Red Tractor cert
   // Before the name: the certificate fills it in. Typed with spaces, as on a letter.
   await holding.fill('11 111 1111');
   await expect(
-    noteOf(widget, 'Found: Up Marden Farms Red Tractor certificate valid until January 31, 2099.'),
+    noteOf(
+      widget,
+      'Found: Up Marden Farms — Red Tractor certificate valid until January 31, 2099.',
+    ),
   ).toBeVisible();
   await expect(widget.field(ORGANISATION)).toHaveValue('Up Marden Farms');
   await expect(widget.field('Street')).toHaveValue('Pitlands Farm');
@@ -218,7 +221,7 @@ test('a farm’s holding number fills in the farm and shows its Red Tractor cert
   await expect(
     noteOf(
       widget,
-      /^Found: Barton Dairy Red Tractor certificate in its grace period \(expired June 30, 2024\)\.$/,
+      /^Found: Barton Dairy — Red Tractor certificate in its grace period \(expired June 30, 2024\)\.$/,
     ),
   ).toBeVisible();
   await expect(widget.field(ORGANISATION)).toHaveValue('Barton Dairy');

@@ -121,7 +121,7 @@ export const de: Strings = {
   'lookup.none': 'Nicht im Register gefunden: Bitte geben Sie die Angaben selbst ein.',
   'lookup.noCertificate':
     'Kein gültiges Red-Tractor-Zertifikat für diesen Betrieb gefunden: Bitte geben Sie die Angaben selbst ein.',
-  'lookup.Valid': 'Red-Tractor-Zertifikat gültig bis {expires}.',
-  'lookup.Grace': 'Red-Tractor-Zertifikat in der Nachfrist (abgelaufen am {expires}).',
+  'lookup.Valid': '– Red-Tractor-Zertifikat gültig bis {expires}.',
+  'lookup.Grace': '– Red-Tractor-Zertifikat in der Nachfrist (abgelaufen am {expires}).',
   'form.suggest': 'Meinten Sie {domain}?',
 };

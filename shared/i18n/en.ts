@@ -108,8 +108,9 @@ export const en = {
   'lookup.none': 'Not found in the registry: please fill in the details yourself.',
   'lookup.noCertificate':
     'No valid Red Tractor certificate found for this holding: please fill in the details yourself.',
-  'lookup.Valid': 'Red Tractor certificate valid until {expires}.',
-  'lookup.Grace': 'Red Tractor certificate in its grace period (expired {expires}).',
+  // Follows "Found: {found}" for a farm's holding number, in the same note.
+  'lookup.Valid': '— Red Tractor certificate valid until {expires}.',
+  'lookup.Grace': '— Red Tractor certificate in its grace period (expired {expires}).',
   'form.suggest': 'Did you mean {domain}?',
 } as const;
 

@@ -113,7 +113,7 @@ export const fr: Strings = {
   'lookup.none': 'Introuvable dans le registre : saisissez les informations vous-même.',
   'lookup.noCertificate':
     'Aucun certificat Red Tractor valable trouvé pour cette exploitation : saisissez les informations vous-même.',
-  'lookup.Valid': 'Certificat Red Tractor valable jusqu’au {expires}.',
-  'lookup.Grace': 'Certificat Red Tractor en période de grâce (expiré le {expires}).',
+  'lookup.Valid': '— certificat Red Tractor valable jusqu’au {expires}.',
+  'lookup.Grace': '— certificat Red Tractor en période de grâce (expiré le {expires}).',
   'form.suggest': 'Vouliez-vous dire {domain} ?',
 };

@@ -112,7 +112,7 @@ export const nl: Strings = {
   'lookup.none': 'Niet gevonden in het register: vul de gegevens zelf in.',
   'lookup.noCertificate':
     'Geen geldig Red Tractor-certificaat gevonden voor dit bedrijf: vul de gegevens zelf in.',
-  'lookup.Valid': 'Red Tractor-certificaat geldig tot {expires}.',
-  'lookup.Grace': 'Red Tractor-certificaat in de respijtperiode (verlopen op {expires}).',
+  'lookup.Valid': '– Red Tractor-certificaat geldig tot {expires}.',
+  'lookup.Grace': '– Red Tractor-certificaat in de respijtperiode (verlopen op {expires}).',
   'form.suggest': 'Bedoelt u {domain}?',
 };

@@ -107,7 +107,7 @@ export const ru: Strings = {
   'lookup.none': 'В реестре не найдено: заполните данные вручную.',
   'lookup.noCertificate':
     'Действующий сертификат Red Tractor для этого хозяйства не найден: заполните данные вручную.',
-  'lookup.Valid': 'Сертификат Red Tractor действует до {expires}.',
-  'lookup.Grace': 'Сертификат Red Tractor в льготном периоде (истёк {expires}).',
+  'lookup.Valid': '— сертификат Red Tractor действует до {expires}.',
+  'lookup.Grace': '— сертификат Red Tractor в льготном периоде (истёк {expires}).',
   'form.suggest': 'Возможно, вы имели в виду {domain}?',
 };
