@@ -145,7 +145,11 @@ export function createRegistrationService(
     { log, ip }: { log: Logger; ip: string | undefined },
   ): Promise<{ bot: string | undefined; tokenHash?: string; known: boolean }> {
     const { reason: bot, tokenHash } = botCheck(flow, request, tokens);
-    const known = await store.hasKey(flow.id, key);
+    // Whether the journal holds the key: asked only by a flow with checks that ask the outside
+    // world (they run once per key), so a plain flow's registration costs no extra read.
+    const asksOutside =
+      flow.config.captcha || flow.config.mailDomainCheck || flow.lookups.fields.length > 0;
+    const known = Boolean(asksOutside) && (await store.hasKey(flow.id, key));
     // A captcha token is single-use: a repeated key is answered from the journal, unchecked.
     if (!bot && flow.config.captcha && !known) {
       await checkCaptcha(flow, request, ip, log);
