@@ -237,6 +237,22 @@ test('a farm’s holding number fills in the farm and shows its Red Tractor cert
   expect(await widget.errorOf('Holding number')).toBe(en['error.invalid_holding_number']);
 });
 
+test('a postcode typed after the holding number asks for the certificate again', async ({
+  widget,
+}) => {
+  await widget.open('hectare', { locale: 'en', fields: 'holdingNumber,street,zip' });
+  await widget.field(/^Holding number/).fill('11/111/1111');
+  await expect(widget.field('Postcode')).toHaveValue('PO18 9JP');
+  // Up Marden's certificate is for PO18 9JP: at another postcode it is not found.
+  await widget.field('Postcode').fill('EX20 1AB');
+  await expect(noteOf(widget, en['lookup.noCertificate'])).toBeVisible();
+  await expect(widget.field(ORGANISATION)).toHaveValue('');
+  await widget.field('Postcode').fill('po18 9jp');
+  await expect(noteOf(widget, /^Found: Up Marden Farms — /)).toBeVisible();
+  await expect(widget.field(ORGANISATION)).toHaveValue('Up Marden Farms');
+  await expect(widget.field('Postcode')).toHaveValue('po18 9jp');
+});
+
 test('no e-mail suggestion for a domain still being typed; one once the field is left', async ({
   widget,
 }) => {

@@ -316,6 +316,9 @@ export class SignupForm implements ReactiveController {
     this.#touched.add(input.name);
     this.#typing = input.name;
     this.#set(input.name, input.value);
+    // Another postcode: the farm's certificate is asked again with it.
+    const holding = this.values['holdingNumber'];
+    if (input.name === 'zip' && holding) this.#set('holdingNumber', holding);
   };
 
   /** A value typed, accepted or prefilled; a registry number, once valid, is looked up. */
@@ -342,13 +345,14 @@ export class SignupForm implements ReactiveController {
    */
   async #lookUp(name: string, value: string): Promise<void> {
     // The flow id needs no escaping: it loaded the descriptor, and configured ids are [a-z0-9_-].
-    // A holding's certificate is found by its number and the farm's postcode, where typed.
-    const zip =
-      name === 'holdingNumber' ? `&zip=${encodeURIComponent(this.values['zip'] ?? '')}` : '';
+    // A holding's certificate is found by its number and the farm's postcode, where typed (the
+    // server reads `zip` for nothing else); an answer for a postcode since changed is dropped.
+    const zip = () => (name === 'holdingNumber' && this.values['zip']) || '';
+    const asked = zip();
     const found = await lookUp(
-      `${this.#loader.endpoint}/v1/flows/${this.#host.flow}/lookup?field=${name}${zip}&value=`,
+      `${this.#loader.endpoint}/v1/flows/${this.#host.flow}/lookup?field=${name}&zip=${encodeURIComponent(asked)}&value=`,
       value,
-      () => this.values[name],
+      () => (zip() === asked ? this.values[name] : undefined),
     );
     // The two statuses that end in "ed", each with its error: company_liquidated, _dissolved.
     if (found?.status?.endsWith('ed'))
