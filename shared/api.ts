@@ -85,10 +85,18 @@ export interface FlowDescriptor {
 }
 
 /** The fields a registry can be asked about. */
-export type LookupFieldName = 'inn' | 'vat' | 'companyNumber' | 'holdingNumber';
+export const LOOKUP_FIELD_NAMES = ['inn', 'vat', 'companyNumber', 'holdingNumber'] as const;
+export type LookupFieldName = (typeof LOOKUP_FIELD_NAMES)[number];
 
 /** A company's standing in its registry. */
-export type RegistryStatus = 'active' | 'liquidating' | 'liquidated' | 'dissolved' | 'unknown';
+export const REGISTRY_STATUSES = [
+  'active',
+  'liquidating',
+  'liquidated',
+  'dissolved',
+  'unknown',
+] as const;
+export type RegistryStatus = (typeof REGISTRY_STATUSES)[number];
 
 /** The form fields a registry answer fills in (a type, so that it is a plain record of strings). */
 export type RegistryFields = {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { unreadable, type RegistryHttp } from './http.ts';
 import {
   RegistryUnavailable,
-  type CompanyStatus,
+  type RegistryStatus,
   type RegistryClient,
   type RegistryRecord,
 } from './types.ts';
@@ -33,7 +33,7 @@ const profile = z.looseObject({
 });
 
 /** The API's `company_status` enumeration, in the contract's words. */
-const STATUSES: Record<string, CompanyStatus> = {
+const STATUSES: Record<string, RegistryStatus> = {
   active: 'active',
   open: 'active',
   registered: 'active',

@@ -9,7 +9,7 @@ import type { RegistryHttp } from './http.ts';
 import { unreadable } from './http.ts';
 import {
   RegistryUnavailable,
-  type CompanyStatus,
+  type RegistryStatus,
   type RegistryClient,
   type RegistryRecord,
 } from './types.ts';
@@ -49,7 +49,7 @@ const party = z.looseObject({
 const answer = z.looseObject({ suggestions: z.array(party) });
 
 /** DaData's `state.status`; BANKRUPT is a company in insolvency, being wound up. */
-const STATUSES: Record<string, CompanyStatus> = {
+const STATUSES: Record<string, RegistryStatus> = {
   ACTIVE: 'active',
   REORGANIZING: 'active',
   LIQUIDATING: 'liquidating',

@@ -14,7 +14,7 @@ import { createHectareCertificatesClient } from './hectare-certificates.ts';
 import { createRegistryHttp, type RegistryHttp } from './http.ts';
 import {
   RegistryUnavailable,
-  type LookupField,
+  type LookupFieldName,
   type LookupQuery,
   type RegistryClient,
   type RegistryId,
@@ -37,7 +37,7 @@ export type LookupResult =
   | { found: false; evidence: Evidence };
 
 export interface FieldLookup {
-  field: LookupField;
+  field: LookupFieldName;
   registry: RegistryId;
   /** Throws `RegistryUnavailable` when the registry cannot answer within the budget. */
   lookup(query: LookupQuery): Promise<LookupResult>;
@@ -49,7 +49,7 @@ export interface FieldLookup {
 }
 
 /** Numbers every registry answers for: in its documentation, or a well-known company's. */
-const SAMPLE: Record<LookupField, string> = {
+const SAMPLE: Record<LookupFieldName, string> = {
   inn: '7707083893',
   vat: 'NL822898044B01',
   companyNumber: '00445790',
@@ -57,7 +57,7 @@ const SAMPLE: Record<LookupField, string> = {
 };
 
 export interface FlowLookups {
-  fields: LookupField[];
+  fields: LookupFieldName[];
   get(field: string): FieldLookup | undefined;
   close(): Promise<void>;
 }
@@ -74,7 +74,7 @@ export type SandboxRegistry = (registry: RegistryId) => {
 const CACHE_ENTRIES = 10_000;
 
 function clientFor(
-  field: LookupField,
+  field: LookupFieldName,
   config: RegistryConfig,
   http: RegistryHttp,
   sandbox: SandboxRegistry | undefined,
@@ -113,7 +113,7 @@ function clientFor(
 export type LookupObserver = (registry: RegistryId, outcome: string, seconds: number) => void;
 
 function fieldLookup(
-  field: LookupField,
+  field: LookupFieldName,
   config: RegistryConfig,
   client: RegistryClient,
   log: Logger,
@@ -215,7 +215,7 @@ export function createFlowLookups(
   const lookups = new Map<string, FieldLookup & { shutdown(): void }>();
   const clients: RegistryHttp[] = [];
   for (const [field, registry] of Object.entries(config ?? {}) as [
-    LookupField,
+    LookupFieldName,
     RegistryConfig | undefined,
   ][]) {
     if (!registry) continue;
@@ -225,7 +225,7 @@ export function createFlowLookups(
     lookups.set(field, fieldLookup(field, registry, client, options.log, options.observe));
   }
   return {
-    fields: [...lookups.keys()] as LookupField[],
+    fields: [...lookups.keys()] as LookupFieldName[],
     get: (field) => lookups.get(field),
     async close() {
       for (const l of lookups.values()) l.shutdown();

@@ -3,7 +3,7 @@
  * holds in the project's words (docs/registries.md). The cache, breaker and time budget around
  * each client are index.ts's; a client only turns one registry's answer into a `RegistryAnswer`.
  */
-import type { RegistryFields, RegistryStatus } from '../../shared/api.ts';
+import type { LookupFieldName, RegistryFields, RegistryStatus } from '../../shared/api.ts';
 
 /** Registry ids as the config names them. */
 export const REGISTRY_IDS = ['dadata', 'vies', 'companies-house', 'hectare'] as const;
@@ -15,21 +15,9 @@ export const LOOKUP_REGISTRY = {
   vat: 'vies',
   companyNumber: 'companies-house',
   holdingNumber: 'hectare',
-} as const satisfies Record<string, RegistryId>;
-export type LookupField = keyof typeof LOOKUP_REGISTRY;
-export const LOOKUP_FIELDS = Object.keys(LOOKUP_REGISTRY) as LookupField[];
+} as const satisfies Record<LookupFieldName, RegistryId>;
 
-export const COMPANY_STATUSES = [
-  'active',
-  'liquidating',
-  'liquidated',
-  'dissolved',
-  'unknown',
-] as const satisfies readonly RegistryStatus[];
-/** The widget's type too: one list, checked against it. */
-export type CompanyStatus = RegistryStatus;
-
-export type { RegistryFields };
+export type { LookupFieldName, RegistryFields, RegistryStatus };
 
 export interface Certificate {
   /** As Red Tractor says it: `Valid` or `Grace`. */
@@ -39,7 +27,7 @@ export interface Certificate {
 }
 
 export interface RegistryRecord {
-  status: CompanyStatus;
+  status: RegistryStatus;
   fields: RegistryFields;
   certificate?: Certificate;
   /** VIES's consultation number, kept as evidence. */

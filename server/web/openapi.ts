@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import {
+  LOOKUP_FIELD_NAMES,
+  REGISTRY_STATUSES,
   registrationRequestSchema,
   verifyRequestSchema,
   type FlowDescriptor,
@@ -86,7 +88,7 @@ export const flowDescriptorSchema: z.ZodType<FlowDescriptor> = z
       .object({ provider: z.enum(['turnstile', 'hcaptcha']), siteKey: z.string() })
       .optional(),
     lookup: z
-      .array(z.enum(['inn', 'vat', 'companyNumber', 'holdingNumber']))
+      .array(z.enum(LOOKUP_FIELD_NAMES))
       .optional()
       .meta({ description: 'The fields this flow looks up in a registry (GET …/lookup)' }),
     locale: z.string(),
@@ -96,9 +98,9 @@ export const flowDescriptorSchema: z.ZodType<FlowDescriptor> = z
 
 export const lookupResponseSchema: z.ZodType<LookupResponse> = z
   .object({
-    field: z.enum(['inn', 'vat', 'companyNumber', 'holdingNumber']),
+    field: z.enum(LOOKUP_FIELD_NAMES),
     value: z.string().meta({ description: 'The number as the registry was asked (compacted)' }),
-    status: z.enum(['active', 'liquidating', 'liquidated', 'dissolved', 'unknown']),
+    status: z.enum(REGISTRY_STATUSES),
     fields: z.object({
       organisationName: z.string(),
       street: z.string().optional(),
@@ -292,7 +294,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
               name: 'field',
               in: 'query',
               required: true,
-              schema: { enum: ['inn', 'vat', 'companyNumber', 'holdingNumber'] },
+              schema: { enum: [...LOOKUP_FIELD_NAMES] },
               description: 'One of the descriptor’s `lookup` fields',
             },
             { name: 'value', in: 'query', required: true, schema: { type: 'string' } },
