@@ -5,13 +5,8 @@
  * 404 when there is no such company.
  */
 import { z } from 'zod';
-import { unreadable, type RegistryHttp } from './http.ts';
-import {
-  RegistryUnavailable,
-  type RegistryStatus,
-  type RegistryClient,
-  type RegistryRecord,
-} from './types.ts';
+import { present, throwIfRefusedOrDown, unreadable, type RegistryHttp } from './http.ts';
+import type { RegistryClient, RegistryRecord, RegistryStatus } from './types.ts';
 
 export const COMPANIES_HOUSE_BASE_URL = 'https://api.company-information.service.gov.uk/';
 
@@ -48,18 +43,16 @@ const STATUSES: Record<string, RegistryStatus> = {
   removed: 'dissolved',
 };
 
-const some = (v: string | null | undefined) => (v ? v : undefined);
-
 export function toRecord(p: z.infer<typeof profile>): RegistryRecord {
   const a = p.registered_office_address;
   return {
     status: STATUSES[p.company_status] ?? 'unknown',
     fields: {
       organisationName: p.company_name,
-      street: some(a?.address_line_1),
-      houseNumber: some(a?.premises),
-      zip: some(a?.postal_code),
-      city: some(a?.locality),
+      street: present(a?.address_line_1),
+      houseNumber: present(a?.premises),
+      zip: present(a?.postal_code),
+      city: present(a?.locality),
       country: 'GB',
     },
   };
@@ -79,16 +72,7 @@ export function createCompaniesHouseClient(
         signal,
       );
       if (res.status === 404) return { record: undefined, raw: res.text };
-      if (res.status === 401 || res.status === 403) {
-        throw unreadable(
-          'companies-house',
-          `refused our key (${res.status})`,
-          'lookup.companyNumber.apiKey',
-        );
-      }
-      if (res.status === 429 || res.status >= 500) {
-        throw new RegistryUnavailable(`companies-house answered ${res.status}`);
-      }
+      throwIfRefusedOrDown('companies-house', 'companyNumber', res.status);
       const parsed = res.status === 200 ? profile.safeParse(res.json) : undefined;
       if (!parsed?.success) {
         throw unreadable(

@@ -5,14 +5,8 @@
  * no suggestion when the INN is unknown.
  */
 import { z } from 'zod';
-import type { RegistryHttp } from './http.ts';
-import { unreadable } from './http.ts';
-import {
-  RegistryUnavailable,
-  type RegistryStatus,
-  type RegistryClient,
-  type RegistryRecord,
-} from './types.ts';
+import { present, throwIfRefusedOrDown, unreadable, type RegistryHttp } from './http.ts';
+import type { RegistryClient, RegistryRecord, RegistryStatus } from './types.ts';
 
 export const DADATA_BASE_URL = 'https://suggestions.dadata.ru/suggestions/api/4_1/rs/';
 
@@ -57,8 +51,6 @@ const STATUSES: Record<string, RegistryStatus> = {
   LIQUIDATED: 'liquidated',
 };
 
-const some = (v: string | null | undefined) => (v ? v : undefined);
-
 export function toRecord(p: z.infer<typeof party>): RegistryRecord {
   const { name, state, address } = p.data;
   const a = address?.data;
@@ -69,10 +61,10 @@ export function toRecord(p: z.infer<typeof party>): RegistryRecord {
     status: STATUSES[state.status] ?? 'unknown',
     fields: {
       organisationName: name?.short_with_opf || name?.full_with_opf || p.value,
-      street: some(a?.street_with_type),
-      houseNumber: some(house),
-      zip: some(a?.postal_code),
-      city: some(a?.city ?? a?.settlement),
+      street: present(a?.street_with_type),
+      houseNumber: present(house),
+      zip: present(a?.postal_code),
+      city: present(a?.city ?? a?.settlement),
       country: a?.country_iso_code ?? 'RU',
     },
   };
@@ -94,12 +86,7 @@ export function createDadataClient(
         },
         signal,
       );
-      if (res.status === 401 || res.status === 403) {
-        throw unreadable('dadata', `refused our key (${res.status})`, 'lookup.inn.apiKey');
-      }
-      if (res.status === 429 || res.status >= 500) {
-        throw new RegistryUnavailable(`dadata answered ${res.status}`);
-      }
+      throwIfRefusedOrDown('dadata', 'inn', res.status);
       const parsed = res.status === 200 ? answer.safeParse(res.json) : undefined;
       if (!parsed?.success) {
         throw unreadable('dadata', `unexpected answer ${res.status}`, 'lookup.inn.baseUrl');

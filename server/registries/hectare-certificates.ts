@@ -59,18 +59,16 @@ export function createHectareCertificatesClient(
       url.searchParams.set('country', 'GBR');
       url.searchParams.set('holdingNumber', value);
       if (zip) url.searchParams.set('postcode', zip);
-      let res = await http.call(
-        url,
-        { method: 'GET', headers: { authorization: `Bearer ${await bearer(signal)}` } },
-        signal,
-      );
-      if (res.status === 401) {
-        token = undefined; // expired early: one new login
-        res = await http.call(
+      const get = async () =>
+        http.call(
           url,
           { method: 'GET', headers: { authorization: `Bearer ${await bearer(signal)}` } },
           signal,
         );
+      let res = await get();
+      if (res.status === 401) {
+        token = undefined; // expired early: one new login
+        res = await get();
       }
       if (res.status >= 500) throw new RegistryUnavailable(`hectare answered ${res.status}`);
       const parsed = res.status === 200 ? certificates.safeParse(res.json) : undefined;

@@ -4,7 +4,7 @@
  * Bodies are never logged: a registry's answer about a sole trader is personal data.
  */
 import { Agent, request } from 'undici';
-import { RegistryUnavailable } from './types.ts';
+import { RegistryUnavailable, type LookupFieldName, type RegistryId } from './types.ts';
 
 export interface RegistryHttpAnswer {
   status: number;
@@ -64,3 +64,23 @@ export function createRegistryHttp(registry: string): RegistryHttp {
 export function unreadable(registry: string, what: string, setting: string): RegistryUnavailable {
   return new RegistryUnavailable(`${registry}: ${what}; check the setting ${setting}`, true);
 }
+
+/**
+ * What a keyed registry's status says before its body is read: a refused key is a setting to fix
+ * (`lookup.<field>.apiKey`); too many requests or a server error is an outage.
+ */
+export function throwIfRefusedOrDown(
+  registry: RegistryId,
+  field: LookupFieldName,
+  status: number,
+): void {
+  if (status === 401 || status === 403) {
+    throw unreadable(registry, `refused our key (${status})`, `lookup.${field}.apiKey`);
+  }
+  if (status === 429 || status >= 500) {
+    throw new RegistryUnavailable(`${registry} answered ${status}`);
+  }
+}
+
+/** A registry's text as a form value: empty and null are absent. */
+export const present = (v: string | null | undefined): string | undefined => v || undefined;

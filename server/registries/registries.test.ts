@@ -206,7 +206,7 @@ describe('the clients against the simulators', () => {
     await expect(ask(bad, '7707083893')).rejects.toThrow(/lookup\.inn\.apiKey/);
   });
 
-  it('Companies House: a dissolved company, and 404 as not found', async () => {
+  it('Companies House: a dissolved company, 404 as not found, a wrong key named', async () => {
     const baseUrl = new URL('companies-house/', sandbox);
     const client = createCompaniesHouseClient(
       { baseUrl, apiKey: 'sandbox-companies-house-key' },
@@ -214,6 +214,8 @@ describe('the clients against the simulators', () => {
     );
     expect((await ask(client, '07654321')).record?.status).toBe('dissolved');
     expect((await ask(client, '99999999')).record).toBeUndefined();
+    const bad = createCompaniesHouseClient({ baseUrl, apiKey: 'wrong' }, http);
+    await expect(ask(bad, '07654321')).rejects.toThrow(/lookup\.companyNumber\.apiKey/);
   });
 
   it('VIES: valid: false is not found', async () => {
