@@ -81,10 +81,16 @@ export class SignupForm implements ReactiveController {
     this.#abort?.abort();
   }
 
-  /** Takes the page's (or the registry's) strings for the fields the user has not typed in. */
-  prefill(values: Record<string, string> | undefined): void {
+  /**
+   * Takes the page's (or the registry's) strings for the fields the user has not typed in; `was`,
+   * where given, keeps what each of them held before.
+   */
+  prefill(values: Record<string, string> | undefined, was?: Record<string, string>): void {
     for (const [k, v] of Object.entries(values ?? {})) {
-      if (typeof v === 'string' && !this.#touched.has(k)) this.#set(k, v);
+      if (typeof v === 'string' && !this.#touched.has(k)) {
+        if (was) was[k] = this.values[k] ?? '';
+        this.#set(k, v);
+      }
     }
   }
 
@@ -332,8 +338,7 @@ export class SignupForm implements ReactiveController {
     if (looksUp(this.#loader.descriptor!, name)) {
       this.#notes[name] = '';
       // Another number: what the last one's company filled in goes (the user's own edits stay).
-      for (const [k, v] of Object.entries(this.#filled[name] ?? {}))
-        if (!this.#touched.has(k)) this.#set(k, v);
+      this.prefill(this.#filled[name]);
       this.#filled[name] = {};
       if (!fieldError(field, value) && worthLookingUp(name, value)) void this.#lookUp(name, value);
     }
@@ -362,13 +367,7 @@ export class SignupForm implements ReactiveController {
       // missing: VIES gives some states' numbers without a name; then the number itself).
       // A holding: its Red Tractor certificate's status and date too.
       const { fields, certificate: cert } = found;
-      const filled = (this.#filled[name] = {} as Record<string, string>);
-      for (const [k, v] of Object.entries(fields ?? {})) {
-        if (!this.#touched.has(k)) {
-          filled[k] = this.values[k] ?? '';
-          this.#set(k, v);
-        }
-      }
+      this.prefill(fields, (this.#filled[name] = {}));
       const t = this.#loader.t.bind(this.#loader);
       this.#notes[name] = `${t(
         fields ? 'lookup.found' : name === 'holdingNumber' ? 'lookup.noCertificate' : 'lookup.none',
