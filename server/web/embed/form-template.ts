@@ -3,7 +3,7 @@
  * same controllers (widget/flow-loader.ts, widget/signup-form.ts) with a host that holds the
  * snippet's attributes and never updates. Built by server/web/embed/vite.config.ts with the
  * widget's template minifier, so that the markup (whitespace included: `:empty` rules the grid)
- * is the CDN file's; the server renders it with @lit-labs/ssr (server/web/embed/render.ts).
+ * is the CDN file's; the server renders it with @lit-labs/ssr (server/web/embed/snippet.ts).
  */
 import type { TemplateResult } from 'lit';
 import type { FlowDescriptor } from '../../../shared/api.ts';
