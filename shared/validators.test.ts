@@ -239,7 +239,12 @@ describe('isPlausiblePhone', () => {
 });
 
 /** The plans libphonenumber-js's metadata gives (server/registration/normalize.test.ts checks). */
-const GB: PhonePlan = { callingCode: '44', nationalPrefix: '0', lengths: [7, 9, 10] };
+const GB: PhonePlan = {
+  callingCode: '44',
+  nationalPrefix: '0',
+  lengths: [7, 9, 10],
+  regions: { '74576|(?:16|7[56])24': [10] },
+};
 const RU: PhonePlan = { callingCode: '7', nationalPrefix: '8', lengths: [10, 14] };
 const US: PhonePlan = { callingCode: '1', nationalPrefix: '1', lengths: [10] };
 const IT: PhonePlan = { callingCode: '39', lengths: [6, 7, 8, 9, 10, 11, 12] };
@@ -266,6 +271,9 @@ describe('phoneInPlan', () => {
     ['0044 20 7946 0958', GB, '+442079460958'],
     ['44 20 7946 0958', GB, '+442079460958'],
     ['+7 912 345-67-89', RU, '+79123456789'],
+    // The Isle of Man's numbers, which share +44, by the Isle of Man's lengths.
+    ['01624 123456', GB, '+441624123456'],
+    ['+44 7624 123456', GB, '+447624123456'],
   ])('reads %j in its plan as %s', (value, plan, e164) => {
     expect(phoneInPlan(value, plan)).toBe(e164);
   });
@@ -277,6 +285,9 @@ describe('phoneInPlan', () => {
     ['8 912 345 67 890', RU],
     ['201 555 012', US],
     ['+1 201 555 01234', US],
+    // Seven digits are possible in Great Britain, but not on the Isle of Man.
+    ['01624 000', GB],
+    ['+44 7624 123', GB],
   ])('refuses %j: no possible length in its plan', (value, plan) => {
     expect(phoneInPlan(value, plan)).toBe('');
   });

@@ -144,6 +144,11 @@ export interface PhonePlan {
   nationalPrefix?: string;
   /** The possible lengths of a national significant number (libphonenumber's `isPossible()`). */
   lengths: readonly number[];
+  /**
+   * Regions that share the calling code and have lengths of their own, by the leading digits
+   * that make a number theirs (a pattern): the Isle of Man's `+44 1624…` has 10 digits only.
+   */
+  regions?: Readonly<Record<string, readonly number[]>>;
 }
 
 /**
@@ -159,8 +164,12 @@ export interface PhonePlan {
  * must be typed with its `+` code.
  */
 export function phoneInPlan(value: string, plan: PhonePlan): string | undefined {
-  const { callingCode: code, nationalPrefix: prefix = '', lengths } = plan;
-  const possible = (digits: string) => lengths.includes(digits.length);
+  const { callingCode: code, nationalPrefix: prefix = '', lengths, regions = {} } = plan;
+  // A number is judged by the region its leading digits give, as libphonenumber does.
+  const possible = (digits: string) => {
+    const lead = Object.keys(regions).find((lead) => new RegExp(`^(?:${lead})`).test(digits));
+    return (lead ? regions[lead] : lengths)?.includes(digits.length);
+  };
   // `00` is the international prefix almost everywhere; a national number never starts so.
   let number = compactPhone(value).replace(/^00/, '+');
   if (number[0] === '+') {

@@ -12,11 +12,22 @@ import { normalizeForProvider, phoneExampleFor, phonePlanFor } from './normalize
 
 describe('phonePlanFor', () => {
   it.each([
-    ['GB', { callingCode: '44', nationalPrefix: '0', lengths: [7, 9, 10] }],
+    [
+      'GB',
+      {
+        callingCode: '44',
+        nationalPrefix: '0',
+        lengths: [7, 9, 10],
+        // The Isle of Man shares +44; its numbers, told apart by their leading digits, have 10.
+        regions: { '74576|(?:16|7[56])24': [10] },
+      },
+    ],
     ['NL', { callingCode: '31', nationalPrefix: '0', lengths: [5, 6, 7, 8, 9, 10, 11] }],
     ['RU', { callingCode: '7', nationalPrefix: '8', lengths: [10, 14] }],
     ['US', { callingCode: '1', nationalPrefix: '1', lengths: [10] }],
+    // The Vatican shares +39 with the same lengths: nothing to tell apart.
     ['IT', { callingCode: '39', lengths: [6, 7, 8, 9, 10, 11, 12] }],
+    ['SH', { callingCode: '290', lengths: [4, 5], regions: { '8': [4] } }],
   ])('%s', (country, plan) => {
     expect(phonePlanFor(country)).toEqual(plan);
   });
@@ -37,8 +48,10 @@ describe('phoneExampleFor', () => {
 describe('phoneInPlan agrees with libphonenumber’s isPossible() and E.164', () => {
   // Countries whose plan the rule reads fully (one national prefix, no carrier codes); what
   // people type: national digits, with the national prefix, the country code, `+` or `00`.
-  // Left out: national digits that begin with the country code (`49800000` in Germany), which
-  // the rule reads as national where they can be, and libphonenumber, by its patterns, may not.
+  // Numbers of a region that shares the code (the Isle of Man's in +44) are judged by that
+  // region's lengths, as libphonenumber judges them. Left out: national digits that begin with
+  // the country code (`49800000` in Germany), which the rule reads as national where they can
+  // be, and libphonenumber, by its patterns, may not.
   for (const country of ['GB', 'FR', 'DE', 'IT', 'ZA'] as const) {
     const plan = phonePlanFor(country);
     const typed = fc
@@ -49,7 +62,13 @@ describe('phoneInPlan agrees with libphonenumber’s isPossible() and E.164', ()
           `+${plan.callingCode}`,
           `00${plan.callingCode}`,
         ),
-        fc.stringMatching(/^[1-9]\d{5,12}$/),
+        fc.oneof(
+          fc.stringMatching(/^[1-9]\d{5,12}$/),
+          // Where another region sharing the code begins (the Isle of Man's 1624, 7624…).
+          ...Object.keys(plan.regions ?? {}).map((lead) =>
+            fc.stringMatching(new RegExp(`^(?:${lead})\\d{0,8}$`)),
+          ),
+        ),
         fc.constantFrom('', ' ', '-'),
       )
       .filter(([start, digits]) => start !== '' || !digits.startsWith(plan.callingCode))

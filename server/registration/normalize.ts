@@ -11,6 +11,7 @@
  */
 import {
   Metadata,
+  getCountries,
   getCountryCallingCode,
   getExampleNumber,
   parsePhoneNumberFromString,
@@ -21,21 +22,38 @@ import type { FieldErrors } from '../../shared/errors.ts';
 import type { FieldValues } from '../../shared/fields.ts';
 import { domainToAscii, phoneInPlan, type PhonePlan } from '../../shared/validators.ts';
 
+/** libphonenumber-js's numbering plan API, typed only in part. */
+interface NumberingPlan {
+  nationalPrefix(): string | undefined;
+  possibleLengths(): number[];
+  /** The pattern of leading digits that make a number this region's, where the code is shared. */
+  leadingDigits(): string | undefined;
+}
+
 /** What the shared phone rule needs of `country`, from libphonenumber-js's metadata. */
 export function phonePlanFor(country: string): PhonePlan {
-  const metadata = new Metadata();
-  metadata.selectNumberingPlan(country as CountryCode);
-  // `numberingPlan` is libphonenumber-js's own API, typed only in part.
-  const plan = (
-    metadata as unknown as {
-      numberingPlan: { nationalPrefix(): string | undefined; possibleLengths(): number[] };
-    }
-  ).numberingPlan;
+  const planOf = (region: string) => {
+    const metadata = new Metadata();
+    metadata.selectNumberingPlan(region as CountryCode);
+    return (metadata as unknown as { numberingPlan: NumberingPlan }).numberingPlan;
+  };
+  const plan = planOf(country);
   const prefix = plan.nationalPrefix();
+  const callingCode = getCountryCallingCode(country as CountryCode);
+  const lengths = plan.possibleLengths();
+  // The regions libphonenumber tells apart by leading digits, where their lengths differ.
+  const regions: [string, number[]][] = [];
+  for (const region of getCountries()) {
+    if (region === country || getCountryCallingCode(region) !== callingCode) continue;
+    const other = planOf(region);
+    const [leading, own] = [other.leadingDigits(), other.possibleLengths()];
+    if (leading && own.join() !== lengths.join()) regions.push([leading, own]);
+  }
   return {
-    callingCode: getCountryCallingCode(country as CountryCode),
+    callingCode,
     ...(prefix ? { nationalPrefix: prefix } : {}),
-    lengths: plan.possibleLengths(),
+    lengths,
+    ...(regions.length ? { regions: Object.fromEntries(regions) } : {}),
   };
 }
 

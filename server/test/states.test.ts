@@ -65,7 +65,12 @@ describe('the descriptor carries the flow’s rules and its time budget', () => 
 
   it('the phone: the plan of the flow’s phoneCountry, and an example number of it', async () => {
     expect(fieldOf(await descriptor('nitro'), 'phone')).toMatchObject({
-      plan: { callingCode: '44', nationalPrefix: '0', lengths: [7, 9, 10] },
+      plan: {
+        callingCode: '44',
+        nationalPrefix: '0',
+        lengths: [7, 9, 10],
+        regions: { '74576|(?:16|7[56])24': [10] },
+      },
       example: '+44 7400 123456',
     });
     expect(fieldOf(await descriptor('cloudsuite'), 'phone')).toMatchObject({
@@ -126,6 +131,9 @@ describe('the server refuses what the browser refuses', () => {
     ['+44 7700 9001', 'invalid_phone'],
     ['+44 20 7946 09581', 'invalid_phone'],
     ['12345', 'invalid_phone'],
+    // The Isle of Man shares +44: its numbers have ten digits, whatever Great Britain allows.
+    ['01624 000', 'invalid_phone'],
+    ['01624 123456', undefined],
     // Another country's: a light check in the browser, its numbering plan on the server.
     ['+33 6 12 34 56 78', undefined],
   ])('nitro (GB) phone %j: %s', async (phone, error) => {

@@ -65,6 +65,10 @@ export const flowDescriptorSchema: z.ZodType<FlowDescriptor> = z
             callingCode: z.string(),
             nationalPrefix: z.string().optional(),
             lengths: z.array(z.int()).readonly(),
+            regions: z.record(z.string(), z.array(z.int()).readonly()).optional().meta({
+              description:
+                'Regions sharing the calling code with lengths of their own, by leading digits',
+            }),
           })
           .optional()
           .meta({ description: "`phone`: the numbering plan of the flow's `phoneCountry`" }),
