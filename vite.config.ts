@@ -76,5 +76,8 @@ export default defineConfig(({ command }) => ({
     include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'widget/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // A worker per core, not Vitest's one fewer: most files spend their time waiting on child
+    // processes, sockets and timers, so two files at a time overlap even on two cores.
+    maxWorkers: '100%',
   },
 }));
