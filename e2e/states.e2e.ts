@@ -5,7 +5,9 @@
  * smaller fixes (consent marked required, "Choose one", load errors without a useless retry,
  * the dark theme keeping the page's corner radius).
  */
+import { randomUUID } from 'node:crypto';
 import type { Page, Request } from '@playwright/test';
+import { en } from '../shared/i18n/en.ts';
 import { HOST_URL } from './playwright.config.ts';
 import { expect, freshInn, sandbox, test, unique, type SignupWidget } from './fixtures.ts';
 
@@ -131,6 +133,41 @@ test.describe('the follow-up steps', () => {
       (e) => e.detail['registrationId'],
     );
     expect(new Set(ids).size).toBe(2);
+  });
+
+  test('a registration the BFF does not know: says so and how to go on, not "cannot reach"', async ({
+    widget,
+    page,
+  }) => {
+    // As if another instance with a store of its own answered the code: the BFF answers 404.
+    await page.route('**/v1/flows/hectare/registrations', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({ response, json: { ...body, id: randomUUID() } });
+    });
+    const id = unique('lost');
+    const values = {
+      'First name': 'Harriet',
+      'Last name': 'Field',
+      'E-mail': `${id}@example.co.uk`,
+      Phone: '07400 123456',
+      'Organisation name': `Lost Farms ${id}`,
+    };
+    await widget.open('hectare', { 'terms-url': '/terms' });
+    await widget.fill(values);
+    await widget.field('Country').selectOption('GB');
+    await widget.field('I agree to the').check();
+    await widget.submit();
+    await widget.field('Confirmation code').fill('123456', { timeout: 15_000 });
+    await widget.root.getByRole('button', { name: 'Confirm' }).click();
+    await expect(widget.root.getByText(en['problem.not_found'])).toBeVisible();
+    await expect(widget.root.getByText(en['problem.network'])).toHaveCount(0);
+    const [error] = await widget.hostEvents('org-signup-error');
+    expect(error?.detail).toMatchObject({ code: 'not_found' });
+    // The way on it names: back to the form, everything kept.
+    await widget.root.getByRole('button', { name: 'Change e-mail' }).click();
+    await expect(widget.field('E-mail')).toBeFocused();
+    await expect(widget.field('Organisation name')).toHaveValue(values['Organisation name']);
   });
 
   test('the confirm-e-mail step: the address, "Change e-mail", then "Sent." and the cool-down', async ({

@@ -455,6 +455,48 @@ describe('GET /v1/registrations/:id', () => {
       expect(res.body).toEqual(problem(404, 'not_found'));
     }
   });
+
+  it('lets the page read that a registration is not known, instead of a network error', async () => {
+    // As a browser on the code step sends the code: a preflight, then the POST.
+    const origin = 'https://shop.elsewhere.example';
+    const path = `/v1/registrations/${crypto.randomUUID()}/verify`;
+    const preflight = await bff.fetch('OPTIONS', path, {
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(origin);
+    expect(preflight.headers['access-control-allow-methods']).toContain('POST');
+    expect(preflight.headers['access-control-max-age']).toBeUndefined();
+    const res = await bff.fetch('POST', path, { headers: { origin }, json: { code: '123456' } });
+    expect(res.status).toBe(404);
+    expect(res.headers['access-control-allow-origin']).toBe(origin);
+    expect(res.body).toEqual(problem(404, 'not_found'));
+    const status = await bff.fetch('GET', path.replace('/verify', ''), { headers: { origin } });
+    expect(status.status).toBe(404);
+    expect(status.headers['access-control-allow-origin']).toBe(origin);
+    // The operator learns what to check: an id the BFF gave out is not in its store.
+    const id = path.split('/')[3] ?? '';
+    const warning = bff.logs.find((line) => line.includes(id) && line.includes('STORE_URL'));
+    expect(warning).toContain('"level":40');
+  });
+
+  it('still refuses a known registration to a page outside its flow’s origins', async () => {
+    const created = await bff.register('nitro', { fields: nitroFields() });
+    const path = `/v1/registrations/${String(created.body['id'])}/resend`;
+    const origin = 'https://evil.example';
+    const preflight = await bff.fetch('OPTIONS', path, {
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(403);
+    expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
+    const res = await bff.fetch('GET', path.replace('/resend', ''), { headers: { origin } });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual(problem(403, 'origin_not_allowed'));
+  });
 });
 
 describe('the rest of the server', () => {

@@ -29,6 +29,28 @@ export function readableRefusal(req: Request, res: Response): void {
   }
 }
 
+/**
+ * For a registration id that names nothing: any page may send the request and read the 404,
+ * since there is no flow whose origins to check and nothing to read or change. The widget can
+ * then say the registration is gone instead of "cannot reach", which no retry would mend. The
+ * preflight is not cached, so it says nothing of the id once a registration has it.
+ */
+export function readableNotFound(req: Request, res: Response, next: NextFunction): void {
+  const origin = req.get('origin');
+  res.vary('Origin');
+  if (origin !== undefined) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-methods', 'GET, POST');
+      res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+      res.status(204).end();
+      return;
+    }
+  }
+  next(new HttpProblem(404, 'not_found', 'There is no such registration.'));
+}
+
 /** Applies `policy`: answers preflights and refusals itself, otherwise calls `next()`. */
 export function applyCors(
   req: Request,

@@ -6,7 +6,7 @@ import { negotiate } from '../../shared/i18n/negotiate.ts';
 import type { FormTokens } from '../registration/guards/bot-protection.ts';
 import { HttpProblem } from '../errors.ts';
 import { embedRoute } from './embed/route.ts';
-import { applyCors, readableRefusal } from './cors.ts';
+import { applyCors, readableNotFound, readableRefusal } from './cors.ts';
 import type { Flow } from '../registration/flows.ts';
 import type { RateLimitedRoute } from '../config/schema.ts';
 import type { FollowUpService } from '../registration/follow-ups.ts';
@@ -145,8 +145,19 @@ export function apiRouter({ flows, registrations, followUps, limits, tokens }: D
     const id = String(req.params['id']);
     const found = UUID.test(id) ? await registrations.find(id) : undefined;
     const flow = found && flows.get(found.flowId);
-    if (!found || !flow)
-      return next(new HttpProblem(404, 'not_found', 'There is no such registration.'));
+    if (found && !flow) {
+      req.log.warn(
+        { registrationId: id, flow: found.flowId },
+        `registration of flow "${found.flowId}", which the config no longer has; check its flows`,
+      );
+    } else if (!found && UUID.test(id)) {
+      // The widget had this id from the BFF: most likely another instance with its own store.
+      req.log.warn(
+        { registrationId: id },
+        'no such registration in the store; instances behind one address must share one STORE_URL',
+      );
+    }
+    if (!found || !flow) return readableNotFound(req, res, next);
     res.locals['registration'] = found;
     res.locals['flow'] = flow;
     applyCors(req, res, next, { flowId: flow.id, isAllowedOrigin: flow.isAllowedOrigin });

@@ -42,6 +42,8 @@ export const de: Strings = {
   'problem.network':
     'Der Server ist nicht erreichbar. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es erneut.',
   'problem.generic': 'Es ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
+  'problem.not_found':
+    'Diese Registrierung ist hier nicht mehr bekannt. Wählen Sie „E-Mail-Adresse ändern“ und senden Sie das Formular erneut.',
   'problem.captcha': 'Bitte schließen Sie die Prüfung oben ab und senden Sie das Formular erneut.',
   'problem.load': 'Das Registrierungsformular konnte nicht geladen werden.',
   'form.required': 'erforderlich',

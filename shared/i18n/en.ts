@@ -39,6 +39,8 @@ export const en = {
   'problem.rate_limited': 'Too many attempts. Please wait a little and try again.',
   'problem.network': 'Could not reach the server. Check your connection and try again.',
   'problem.generic': 'Something went wrong. Please try again.',
+  'problem.not_found':
+    'This registration is no longer known here. Choose “Change e-mail” and send the form again.',
   'problem.captcha': 'Please complete the check above, then send again.',
   'problem.load': 'The registration form could not be loaded.',
   'form.required': 'required',

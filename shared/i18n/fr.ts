@@ -40,6 +40,8 @@ export const fr: Strings = {
   'problem.rate_limited': 'Trop de tentatives. Veuillez patienter un peu, puis réessayer.',
   'problem.network': 'Impossible de joindre le serveur. Vérifiez votre connexion, puis réessayez.',
   'problem.generic': 'Une erreur s’est produite. Veuillez réessayer.',
+  'problem.not_found':
+    'Cette inscription n’est plus connue ici. Choisissez « Modifier l’adresse e-mail » et envoyez à nouveau le formulaire.',
   'problem.captcha': 'Veuillez effectuer la vérification ci-dessus, puis renvoyer le formulaire.',
   'problem.load': 'Le formulaire d’inscription n’a pas pu être chargé.',
   'form.required': 'obligatoire',

@@ -42,6 +42,8 @@ export const nl: Strings = {
   'problem.network':
     'De server is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.',
   'problem.generic': 'Er ging iets mis. Probeer het opnieuw.',
+  'problem.not_found':
+    'Deze registratie is hier niet meer bekend. Kies ‘E-mailadres wijzigen’ en verstuur het formulier opnieuw.',
   'problem.captcha': 'Voltooi eerst de controle hierboven en verstuur het formulier opnieuw.',
   'problem.load': 'Het registratieformulier kon niet worden geladen.',
   'problem.too_many_attempts':
