@@ -5,7 +5,8 @@
  */
 import type { Logger } from 'pino';
 import { ProviderError } from '../errors.ts';
-import { attemptMsFor, type Flow } from './flows.ts';
+import { attemptMsFor, providerCallsMsFor, type Flow } from './flows.ts';
+import { withAttemptDeadline } from '../providers/kit/attempt-deadline.ts';
 import type { RegistrationInput, RegistrationResult } from '../providers/types.ts';
 
 export type AttemptResult =
@@ -58,15 +59,18 @@ export async function attempt(
   input: RegistrationInput,
   outcomeUnknown: boolean,
 ): Promise<AttemptResult> {
-  try {
-    return { kind: 'done', result: await flow.register(input), reconciled: false };
-  } catch (err) {
-    if (!(err instanceof ProviderError)) throw err;
-    // The provider may have acted on an earlier attempt whose answer we lost: its
-    // "already exists" is that attempt's success, not someone else's registration.
-    if (err.kind === 'already_registered' && outcomeUnknown) return reconcile(flow, input);
-    return sorted(err);
-  }
+  // Every call of the attempt, reconciling included, ends before the lease does.
+  return withAttemptDeadline(providerCallsMsFor(flow.config.timeouts), async () => {
+    try {
+      return { kind: 'done', result: await flow.register(input), reconciled: false };
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      // The provider may have acted on an earlier attempt whose answer we lost: its
+      // "already exists" is that attempt's success, not someone else's registration.
+      if (err.kind === 'already_registered' && outcomeUnknown) return reconcile(flow, input);
+      return sorted(err);
+    }
+  });
 }
 
 async function reconcile(flow: Flow, input: RegistrationInput): Promise<AttemptResult> {

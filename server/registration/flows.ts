@@ -22,12 +22,20 @@ import { createRedactor, secretValues, type Redactor } from '../providers/kit/re
 import { createFlowLookups, type FlowLookups, type RegistryId } from '../registries/index.ts';
 
 /**
- * The most one attempt to register can take: an adapter makes at most three calls per
- * registration (login, register, a follow-up), each bounded by the flow's `timeouts`; the rest is
- * headroom for a busy event loop. Leases last this long (registration/delivery.ts).
+ * The time the provider calls of one attempt share, however many the adapter makes: three
+ * calls' worth of the flow's `timeouts` (a login, the registration, a follow-up). A call past it
+ * is not sent (providers/kit/attempt-deadline.ts).
  */
-export function attemptMsFor({ connectMs, requestMs }: LoadedFlow['timeouts']): number {
-  return 3 * (connectMs + requestMs) + 2_000;
+export function providerCallsMsFor({ connectMs, requestMs }: LoadedFlow['timeouts']): number {
+  return 3 * (connectMs + requestMs);
+}
+
+/**
+ * The most one attempt to register can take: its provider calls, then headroom for a busy
+ * event loop and the journal's writes. Leases last this long (registration/delivery.ts).
+ */
+export function attemptMsFor(timeouts: LoadedFlow['timeouts']): number {
+  return providerCallsMsFor(timeouts) + 2_000;
 }
 
 /** How long the captcha's verify endpoint may take (registration/guards/captcha.ts). */

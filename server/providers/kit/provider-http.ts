@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { ProviderError } from '../../errors.ts';
+import { currentAttempt } from './attempt-deadline.ts';
 
 export interface ProviderRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -89,13 +90,23 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       }
       const started = performance.now();
       const target = `${req.method} ${req.url.pathname}`;
+      // Within an attempt, a call gets only what is left of the attempt's time.
+      const attempt = currentAttempt();
+      const left = attempt ? attempt.endsAt - started : Infinity;
+      if (left <= 0) {
+        throw new ProviderError(
+          'unavailable',
+          `${options.provider} ${target} not sent: the attempt's time (3 × the flow's timeouts.connectMs + timeouts.requestMs) is spent`,
+          { outcomeUnknown: attempt?.sent ?? false },
+        );
+      }
       // One deadline for the whole call, answer and body. Not AbortSignal.timeout: it costs
       // about 30 times as much to make, and its timer cannot be cleared, so every call would
       // leave a timer and a signal alive for the full timeout after it ended.
       const deadline = new AbortController();
       const timer = setTimeout(
         () => deadline.abort(new DOMException(`${target} timed out`, 'TimeoutError')),
-        options.requestTimeoutMs,
+        Math.min(options.requestTimeoutMs, left),
       );
       try {
         const res = await request(req.url, {
@@ -105,6 +116,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
           dispatcher: agent,
           signal: deadline.signal,
         });
+        if (attempt) attempt.sent = true;
         const text = await res.body.text();
         const ms = Math.round(performance.now() - started);
         options.observe?.(String(res.statusCode), ms / 1000);
@@ -149,6 +161,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
           err instanceof undiciErrors.HeadersTimeoutError ||
           err instanceof undiciErrors.BodyTimeoutError;
         const sent = !(code && NOT_SENT_CODES.has(code));
+        if (attempt && sent) attempt.sent = true;
         options.observe?.(
           timedOut ? 'timeout' : sent ? 'reset' : 'connect',
           (performance.now() - started) / 1000,
