@@ -26,6 +26,25 @@ async function fillNitro(widget: SignupWidget, overrides: Record<string, string>
   return values['E-mail'];
 }
 
+/** A farmer's details for Hectare's form (its organisation name must be new to Hectare). */
+const farmer = (email: string, organisationName: string) => ({
+  'First name': 'Harriet',
+  'Last name': 'Field',
+  'E-mail': email,
+  // Typed nationally; a number Hectare itself takes (it checks numbering plans).
+  Phone: '07400 123456',
+  'Organisation name': organisationName,
+});
+
+/** Sends Hectare's form with `values`, in Great Britain, terms accepted. */
+async function submitFarm(widget: SignupWidget, values: Record<string, string>): Promise<void> {
+  await widget.open('hectare', { 'terms-url': '/terms' });
+  await widget.fill(values);
+  await widget.field('Country').selectOption('GB');
+  await widget.field('I agree to the').check();
+  await widget.submit();
+}
+
 /** The registration POSTs the page sends, as they leave it. */
 function registrationPosts(page: Page): Request[] {
   const posts: Request[] = [];
@@ -80,19 +99,8 @@ test.describe('the follow-up steps', () => {
   }) => {
     const id = unique('change');
     const wrong = `${id}@exmaple.co.uk`;
-    const values = {
-      'First name': 'Harriet',
-      'Last name': 'Field',
-      'E-mail': wrong,
-      // Typed nationally; a number Hectare itself takes (it checks numbering plans).
-      Phone: '07400 123456',
-      'Organisation name': `Change Farms ${id}`,
-    };
-    await widget.open('hectare', { 'terms-url': '/terms' });
-    await widget.fill(values);
-    await widget.field('Country').selectOption('GB');
-    await widget.field('I agree to the').check();
-    await widget.submit();
+    const values = farmer(wrong, `Change Farms ${id}`);
+    await submitFarm(widget, values);
     await expect(
       widget.root.getByRole('heading', { name: 'Enter your confirmation code' }),
     ).toBeFocused({ timeout: 15_000 });
@@ -146,18 +154,8 @@ test.describe('the follow-up steps', () => {
       await route.fulfill({ response, json: { ...body, id: randomUUID() } });
     });
     const id = unique('lost');
-    const values = {
-      'First name': 'Harriet',
-      'Last name': 'Field',
-      'E-mail': `${id}@example.co.uk`,
-      Phone: '07400 123456',
-      'Organisation name': `Lost Farms ${id}`,
-    };
-    await widget.open('hectare', { 'terms-url': '/terms' });
-    await widget.fill(values);
-    await widget.field('Country').selectOption('GB');
-    await widget.field('I agree to the').check();
-    await widget.submit();
+    const values = farmer(`${id}@example.co.uk`, `Lost Farms ${id}`);
+    await submitFarm(widget, values);
     await widget.field('Confirmation code').fill('123456', { timeout: 15_000 });
     await widget.root.getByRole('button', { name: 'Confirm' }).click();
     await expect(widget.root.getByText(en['problem.not_found'])).toBeVisible();
