@@ -196,6 +196,14 @@ test('a VAT or company number that cannot be one is never sent to be looked up',
   expect(asked).toEqual([CLOUDSUITE_VAT]);
 });
 
+test('the certificate’s date is written as the page’s region writes it', async ({ widget }) => {
+  await widget.open('hectare', { locale: 'en-GB', fields: 'holdingNumber,street,zip' });
+  await widget.field(/^Holding number/).fill('11 111 1111');
+  await expect(
+    noteOf(widget, 'Found: Up Marden Farms — Red Tractor certificate valid until 31 January 2099.'),
+  ).toBeVisible();
+});
+
 test('a farm’s holding number fills in the farm and shows its Red Tractor certificate', async ({
   widget,
   page,

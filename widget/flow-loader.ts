@@ -132,6 +132,15 @@ export class FlowLoader implements ReactiveController {
     return this.descriptor?.locale ?? negotiate(this.#wantedLocales, BOOT_LOCALES, 'en');
   }
 
+  /**
+   * For dates: the first wanted tag of the locale's language, so that `en-GB` writes "31 January"
+   * though the texts are `en`'s.
+   */
+  get dateLocale(): string {
+    const locale = this.locale;
+    return this.#wantedLocales.find((tag) => tag.split('-')[0]?.toLowerCase() === locale) ?? locale;
+  }
+
   /** A text of the current locale: the host page's override, the descriptor's, the built-in. */
   text(key: StringKey): string | undefined {
     return (

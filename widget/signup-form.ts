@@ -375,7 +375,7 @@ export class SignupForm implements ReactiveController {
       )}${
         cert
           ? ` ${t(`lookup.${cert.status}`, {
-              expires: new Date(cert.expires).toLocaleDateString(this.#loader.locale, {
+              expires: new Date(cert.expires).toLocaleDateString(this.#loader.dateLocale, {
                 dateStyle: 'long',
                 timeZone: 'UTC',
               }),
