@@ -167,7 +167,7 @@ export function phoneInPlan(value: string, plan: PhonePlan): string | undefined 
   const { callingCode: code, nationalPrefix: prefix = '', lengths, regions = {} } = plan;
   // A number is judged by the region its leading digits give, as libphonenumber does.
   const possible = (digits: string) => {
-    const lead = Object.keys(regions).find((lead) => new RegExp(`^(?:${lead})`).test(digits));
+    const lead = Object.keys(regions).find((start) => new RegExp(`^(?:${start})`).test(digits));
     return (lead ? regions[lead] : lengths)?.includes(digits.length);
   };
   // `00` is the international prefix almost everywhere; a national number never starts so.
