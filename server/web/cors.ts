@@ -38,17 +38,23 @@ export function readableRefusal(req: Request, res: Response): void {
 export function readableNotFound(req: Request, res: Response, next: NextFunction): void {
   const origin = req.get('origin');
   res.vary('Origin');
-  if (origin !== undefined) {
-    res.setHeader('access-control-allow-origin', origin);
-    res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
-    if (req.method === 'OPTIONS') {
-      res.setHeader('access-control-allow-methods', 'GET, POST');
-      res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
-      res.status(204).end();
-      return;
-    }
-  }
+  if (origin !== undefined && allowOrigin(req, res, origin)) return;
   next(new HttpProblem(404, 'not_found', 'There is no such registration.'));
+}
+
+/**
+ * Lets `origin` read the answer and send what the API takes. A preflight is answered here
+ * (true), its answer cached `maxAgeSeconds` where given; the caller goes on otherwise (false).
+ */
+function allowOrigin(req: Request, res: Response, origin: string, maxAgeSeconds?: number): boolean {
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+  if (req.method !== 'OPTIONS') return false;
+  res.setHeader('access-control-allow-methods', 'GET, POST');
+  res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
+  if (maxAgeSeconds) res.setHeader('access-control-max-age', String(maxAgeSeconds));
+  res.status(204).end();
+  return true;
 }
 
 /** Applies `policy`: answers preflights and refusals itself, otherwise calls `next()`. */
@@ -78,14 +84,5 @@ export function applyCors(
       ),
     );
   }
-  res.setHeader('access-control-allow-origin', origin);
-  res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
-  if (req.method === 'OPTIONS') {
-    res.setHeader('access-control-allow-methods', 'GET, POST');
-    res.setHeader('access-control-allow-headers', ALLOWED_HEADERS);
-    res.setHeader('access-control-max-age', '600');
-    res.status(204).end();
-    return;
-  }
-  next();
+  if (!allowOrigin(req, res, origin, 600)) next();
 }

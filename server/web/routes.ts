@@ -143,21 +143,24 @@ export function apiRouter({ flows, registrations, followUps, limits, tokens }: D
   /** Loads the registration named in the path and applies its flow's CORS and Origin check. */
   router.use('/registrations/:id', async (req, res, next) => {
     const id = String(req.params['id']);
-    const found = UUID.test(id) ? await registrations.find(id) : undefined;
+    const wellFormed = UUID.test(id);
+    const found = wellFormed ? await registrations.find(id) : undefined;
     const flow = found && flows.get(found.flowId);
-    if (found && !flow) {
-      req.log.warn(
-        { registrationId: id, flow: found.flowId },
-        `registration of flow "${found.flowId}", which the config no longer has; check its flows`,
-      );
-    } else if (!found && UUID.test(id)) {
-      // The widget had this id from the BFF: most likely another instance with its own store.
-      req.log.warn(
-        { registrationId: id },
-        'no such registration in the store; instances behind one address must share one STORE_URL',
-      );
+    if (!flow) {
+      if (found) {
+        req.log.warn(
+          { registrationId: id, flow: found.flowId },
+          `registration of flow "${found.flowId}", which the config no longer has; check its flows`,
+        );
+      } else if (wellFormed) {
+        // The widget had this id from the BFF: most likely another instance with its own store.
+        req.log.warn(
+          { registrationId: id },
+          'no such registration in the store; instances behind one address must share one STORE_URL',
+        );
+      }
+      return readableNotFound(req, res, next);
     }
-    if (!found || !flow) return readableNotFound(req, res, next);
     res.locals['registration'] = found;
     res.locals['flow'] = flow;
     applyCors(req, res, next, { flowId: flow.id, isAllowedOrigin: flow.isAllowedOrigin });
